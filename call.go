@@ -1,0 +1,197 @@
+package kr8s
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Request describes a low-level API call; it mirrors kr8s's call_api
+// arguments. The zero value calls the core API, /api/v1.
+type Request struct {
+	// Version is "v1" for the core API (/api/v1), "group/version" for a
+	// named group (/apis/group/version), or "" together with Base for a
+	// raw path. Empty with an empty Base means "v1", as in kr8s.
+	Version string
+	// Base replaces the /api or /apis prefix. With Version "" it is the
+	// whole path, such as "/version".
+	Base string
+	// Namespace adds /namespaces/NAMESPACE. Empty means cluster-wide.
+	Namespace string
+	// URL is the rest of the path, such as "pods" or "pods/web/log". It
+	// may carry a query string.
+	URL string
+	// Query is merged into the URL's query.
+	Query url.Values
+	// Header adds request headers.
+	Header http.Header
+	// Body is sent as the request body. A []byte or *bytes.Reader body can
+	// be replayed on retry; any other reader is sent once.
+	Body io.Reader
+	// ContentType defaults to application/json when Body is set.
+	ContentType string
+	// Stream marks a long-lived call (watch, log follow). It is bounded by
+	// ctx only, never by the client's timeout.
+	Stream bool
+	// AllowErrorStatus returns non-2xx responses instead of an error, like
+	// kr8s's raise_for_status=False.
+	AllowErrorStatus bool
+}
+
+// Path builds the request path the way kr8s's call_api does:
+//
+//	version "v1"           -> /api/v1[/namespaces/NS]/URL
+//	version "group/v"      -> /apis/group/v[/namespaces/NS]/URL
+//	base set               -> BASE[/VERSION][/namespaces/NS]/URL
+//	base "/version", no version -> /version
+//
+// Any other version without a base is an error.
+func (r *Request) Path() (string, error) {
+	version, base := r.Version, r.Base
+	if version == "" && base == "" {
+		version = "v1"
+	}
+	if base == "" {
+		switch {
+		case version == "v1":
+			base = "/api"
+		case strings.Count(version, "/") == 1 && !strings.HasPrefix(version, "/") && !strings.HasSuffix(version, "/"):
+			base = "/apis"
+		default:
+			return "", fmt.Errorf("unknown API version %q: use \"v1\" for the core group, \"group/version\" such as \"apps/v1\", or set Base for a raw path", version)
+		}
+	}
+	parts := []string{strings.TrimSuffix(base, "/")}
+	if version != "" {
+		parts = append(parts, version)
+	}
+	if r.Namespace != "" {
+		if strings.Contains(r.Namespace, "/") {
+			return "", fmt.Errorf("invalid namespace %q", r.Namespace)
+		}
+		parts = append(parts, "namespaces", r.Namespace)
+	}
+	if u := strings.TrimPrefix(r.URL, "/"); u != "" {
+		parts = append(parts, u)
+	}
+	p := strings.Join(parts, "/")
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return p, nil
+}
+
+// Call makes one API request and returns the response. The caller must
+// close the body. A non-2xx status becomes a *StatusError (the body is
+// read and closed) unless r.AllowErrorStatus is set.
+//
+// Non-streaming calls are bounded by the client's timeout (SetTimeout),
+// which also covers reading the body; streaming calls only by ctx.
+func (c *Client) Call(ctx context.Context, method string, r Request) (*http.Response, error) {
+	path, err := r.Path()
+	if err != nil {
+		return nil, err
+	}
+	rawQuery := ""
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path, rawQuery = path[:i], path[i+1:]
+	}
+	if len(r.Query) > 0 {
+		q, err := url.ParseQuery(rawQuery)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: bad query: %w", method, path, err)
+		}
+		for k, vs := range r.Query {
+			q[k] = append(q[k], vs...)
+		}
+		rawQuery = q.Encode()
+	}
+	return c.do(ctx, method, path, rawQuery, r)
+}
+
+func (c *Client) do(ctx context.Context, method, path, rawQuery string, r Request) (*http.Response, error) {
+	if method == "" {
+		method = http.MethodGet
+	}
+	u := *c.base
+	u.Path = strings.TrimSuffix(c.base.Path, "/") + path
+	u.RawPath = ""
+	u.RawQuery = rawQuery
+
+	cancel := context.CancelFunc(func() {})
+	if d := c.Timeout(); d > 0 && !r.Stream {
+		ctx, cancel = context.WithTimeout(ctx, d)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), r.Body)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	for k, vs := range r.Header {
+		req.Header[k] = vs
+	}
+	if r.Body != nil && req.Header.Get("Content-Type") == "" {
+		ct := r.ContentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		req.Header.Set("Content-Type", ct)
+	}
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("%s %s: %w", method, path, unwrapURLError(err))
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		if !r.AllowErrorStatus {
+			body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+			resp.Body.Close()
+			cancel()
+			return nil, newStatusError(method, path, resp.StatusCode, body)
+		}
+	}
+	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// unwrapURLError drops *url.Error's copy of the full URL (the error
+// already names method and path) but keeps the cause for errors.Is.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// cancelBody releases the request's timeout context when the body is
+// closed.
+type cancelBody struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}
+
+// bodyReader returns a replayable reader for b.
+func bodyReader(b []byte) io.Reader {
+	if b == nil {
+		return nil
+	}
+	return bytes.NewReader(b)
+}

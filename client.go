@@ -1,0 +1,261 @@
+package kr8s
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime/debug"
+	"sync/atomic"
+	"time"
+
+	"github.com/kr8s-go/kr8s/internal/auth"
+	"github.com/kr8s-go/kr8s/kubeconfig"
+)
+
+// Client talks to one Kubernetes API server. It is safe for concurrent
+// use. Get one from API (cached, like kr8s.api()) or NewClient (never
+// cached).
+type Client struct {
+	opts      options
+	base      *url.URL
+	namespace string
+	http      *http.Client
+	timeout   atomic.Int64
+	auth      *auth.Provider
+	logger    *slog.Logger
+	userAgent string
+}
+
+// NewClient returns a new client that the factory never caches and API
+// never returns; it is kr8s's Api(bypass_factory=True). Prefer API.
+//
+// Without options it reads $KUBECONFIG or ~/.kube/config, and falls back
+// to in-cluster service-account credentials when neither exists.
+// Creating a client reads files but touches no network.
+func NewClient(opts ...Option) (*Client, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return newClient(o)
+}
+
+func newClient(o options) (*Client, error) {
+	r, err := resolve(o)
+	if err != nil {
+		return nil, err
+	}
+	base, err := url.Parse(r.Server)
+	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" {
+		return nil, fmt.Errorf("kr8s: invalid server URL %q: want https://host[:port]", r.Server)
+	}
+	c := &Client{opts: o, base: base, namespace: r.Namespace, logger: o.logger}
+	if c.namespace == "" {
+		c.namespace = "default"
+	}
+	c.timeout.Store(int64(o.timeout))
+	c.auth, err = auth.New(authConfig(r))
+	if err != nil {
+		return nil, fmt.Errorf("kr8s: %w", err)
+	}
+	rt := o.transport
+	if rt == nil {
+		if rt, err = c.baseTransport(r); err != nil {
+			return nil, err
+		}
+	}
+	rt = c.auth.Wrap(rt)
+	if c.logger != nil {
+		rt = &logTransport{next: rt, log: c.logger}
+	}
+	if o.qps > 0 {
+		rt = &limitTransport{next: rt, l: newLimiter(o.qps, o.burst)}
+	}
+	rt = &retryTransport{next: rt, policy: o.retry.withDefaults()}
+	c.userAgent = o.userAgent
+	if c.userAgent == "" {
+		c.userAgent = "kr8s-go/" + moduleVersion()
+	}
+	c.http = &http.Client{Transport: rt}
+	return c, nil
+}
+
+// resolve picks the connection settings, in kr8s's order: an explicit URL,
+// then a kubeconfig, then a service-account directory.
+func resolve(o options) (*kubeconfig.Resolved, error) {
+	var r *kubeconfig.Resolved
+	var err error
+	explicitConfig := o.kubeconfig != "" || o.kubeconfigData != ""
+	switch {
+	case o.url != "" && !explicitConfig:
+		r = &kubeconfig.Resolved{Server: o.url}
+	case o.serviceAccount != "" && !explicitConfig:
+		r, err = kubeconfig.InCluster(o.serviceAccount)
+	default:
+		var cfg *kubeconfig.Config
+		switch {
+		case o.kubeconfigData != "":
+			cfg, err = kubeconfig.Parse([]byte(o.kubeconfigData), "")
+		case o.kubeconfig != "":
+			cfg, err = kubeconfig.Load(o.kubeconfig)
+		default:
+			cfg, err = kubeconfig.LoadDefault()
+			if err == nil && len(cfg.Contexts) == 0 && os.Getenv("KUBERNETES_SERVICE_HOST") != "" {
+				r, err = kubeconfig.InCluster("")
+				break
+			}
+		}
+		if err == nil && r == nil {
+			r, err = cfg.Resolve(o.context)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("kr8s: %w", err)
+	}
+	if o.url != "" {
+		r.Server = o.url
+	}
+	if o.namespace != "" {
+		r.Namespace = o.namespace
+	}
+	return r, nil
+}
+
+func authConfig(r *kubeconfig.Resolved) auth.Config {
+	cfg := auth.Config{
+		Token:                r.Token,
+		TokenFile:            r.TokenFile,
+		Username:             r.Username,
+		Password:             r.Password,
+		Impersonate:          r.Impersonate,
+		ImpersonateUID:       r.ImpersonateUID,
+		ImpersonateGroups:    r.ImpersonateGroups,
+		ImpersonateUserExtra: r.ImpersonateUserExtra,
+		ClientCertData:       r.ClientCertData,
+		ClientKeyData:        r.ClientKeyData,
+	}
+	if r.AuthProvider != nil {
+		cfg.AuthProvider = &auth.AuthProvider{Name: r.AuthProvider.Name, Config: r.AuthProvider.Config}
+	}
+	if e := r.Exec; e != nil {
+		ec := &auth.ExecConfig{
+			Command:            e.Command,
+			Args:               e.Args,
+			APIVersion:         e.APIVersion,
+			InstallHint:        e.InstallHint,
+			ProvideClusterInfo: e.ProvideClusterInfo,
+			InteractiveMode:    e.InteractiveMode,
+		}
+		for _, v := range e.Env {
+			ec.Env = append(ec.Env, auth.EnvVar{Name: v.Name, Value: v.Value})
+		}
+		cfg.Exec = ec
+		cfg.ClusterInfo = &auth.ClusterInfo{
+			Server:                   r.Server,
+			TLSServerName:            r.TLSServerName,
+			InsecureSkipTLSVerify:    r.InsecureSkipTLSVerify,
+			CertificateAuthorityData: r.CAData,
+			ProxyURL:                 r.ProxyURL,
+		}
+	}
+	return cfg
+}
+
+// baseTransport is an HTTP/2-capable transport with the kubeconfig's TLS
+// settings and proxy.
+func (c *Client) baseTransport(r *kubeconfig.Resolved) (http.RoundTripper, error) {
+	tlsCfg := &tls.Config{
+		MinVersion:         tls.VersionTLS12,
+		ServerName:         r.TLSServerName,
+		InsecureSkipVerify: r.InsecureSkipTLSVerify, //nolint:gosec // only when the kubeconfig asks
+	}
+	if len(r.CAData) > 0 {
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(r.CAData) {
+			return nil, errors.New("kr8s: certificate-authority holds no PEM certificate")
+		}
+		tlsCfg.RootCAs = pool
+	}
+	if c.auth.HasClientCertificate() {
+		tlsCfg.GetClientCertificate = c.auth.GetClientCertificate
+	}
+	proxy := http.ProxyFromEnvironment
+	if r.ProxyURL != "" {
+		pu, err := url.Parse(r.ProxyURL)
+		if err != nil || pu.Host == "" {
+			return nil, fmt.Errorf("kr8s: invalid proxy-url %q", r.ProxyURL)
+		}
+		switch pu.Scheme {
+		case "http", "https", "socks5":
+		default:
+			return nil, fmt.Errorf("kr8s: proxy-url scheme %q not supported: use http, https or socks5", pu.Scheme)
+		}
+		proxy = http.ProxyURL(pu)
+	}
+	return &http.Transport{
+		Proxy:               proxy,
+		DialContext:         (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSClientConfig:     tlsCfg,
+		ForceAttemptHTTP2:   true,
+		MaxIdleConns:        100,
+		MaxIdleConnsPerHost: 100,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: 10 * time.Second,
+		DisableCompression:  r.DisableCompression,
+	}, nil
+}
+
+// SetTimeout sets the timeout for every later non-streaming call (kr8s's
+// api.timeout = 10). It is safe to call while calls run. Zero means none.
+// Streams (watch, log follow, exec) are bounded only by their context.
+func (c *Client) SetTimeout(d time.Duration) { c.timeout.Store(int64(d)) }
+
+// Timeout returns the current timeout for non-streaming calls.
+func (c *Client) Timeout() time.Duration { return time.Duration(c.timeout.Load()) }
+
+// Namespace returns the client's default namespace: WithNamespace, else
+// the chosen context's namespace, else "default".
+func (c *Client) Namespace() string { return c.namespace }
+
+// Server returns the API server URL.
+func (c *Client) Server() string { return c.base.String() }
+
+// String describes the client without credentials.
+func (c *Client) String() string {
+	return fmt.Sprintf("kr8s.Client{server: %s, namespace: %s}", c.base.Redacted(), c.namespace)
+}
+
+func moduleVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/kr8s-go/kr8s" && d.Version != "" {
+				return d.Version
+			}
+		}
+	}
+	return "dev"
+}
+
+// logTransport logs requests at debug level, never headers or bodies.
+type logTransport struct {
+	next http.RoundTripper
+	log  *slog.Logger
+}
+
+func (t *logTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	attrs := []any{"method", req.Method, "path", req.URL.Path, "duration", time.Since(start)}
+	if err != nil {
+		t.log.DebugContext(req.Context(), "kr8s request", append(attrs, "error", err)...)
+		return nil, err
+	}
+	t.log.DebugContext(req.Context(), "kr8s request", append(attrs, "status", resp.StatusCode)...)
+	return resp, nil
+}

@@ -1,0 +1,377 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"sync"
+	"time"
+)
+
+// execCred is one credential issued by an exec plugin.
+type execCred struct {
+	gen    uint64 // generation; starts at 1 and grows with every run
+	token  string
+	cert   *tls.Certificate
+	expiry time.Time // zero: valid until a 401
+}
+
+// execFlight is one plugin run that several callers wait for.
+type execFlight struct {
+	done chan struct{}
+	cred *execCred
+	err  error
+}
+
+// execAuth runs an exec plugin and caches its credential.
+type execAuth struct {
+	cfg        ExecConfig
+	cluster    *ClusterInfo
+	stdin      io.Reader
+	stderr     io.Writer
+	isTerminal func() bool
+	now        func() time.Time
+	onRotate   func() // called when the client certificate changes
+
+	mu     sync.Mutex
+	cur    *execCred // cached credential, nil when none or rejected
+	last   *execCred // latest credential issued, even if rejected
+	flight *execFlight
+	gen    uint64
+}
+
+func newExecAuth(cfg Config, now func() time.Time, onRotate func()) (*execAuth, error) {
+	ec := *cfg.Exec
+	if ec.Command == "" {
+		return nil, errors.New("auth: exec plugin: command is empty")
+	}
+	switch ec.APIVersion {
+	case ExecAPIVersionV1, ExecAPIVersionV1beta1:
+	case "":
+		return nil, errors.New("auth: exec plugin: apiVersion is required")
+	default:
+		return nil, fmt.Errorf("auth: exec plugin: apiVersion %q is not supported (want %s or %s)",
+			ec.APIVersion, ExecAPIVersionV1, ExecAPIVersionV1beta1)
+	}
+	switch ec.InteractiveMode {
+	case InteractiveNever, InteractiveIfAvailable, InteractiveAlways:
+	case "":
+		if ec.APIVersion == ExecAPIVersionV1 {
+			return nil, fmt.Errorf("auth: exec plugin: interactiveMode is required for %s (Never, IfAvailable or Always)", ExecAPIVersionV1)
+		}
+		ec.InteractiveMode = InteractiveIfAvailable
+	default:
+		return nil, fmt.Errorf("auth: exec plugin: invalid interactiveMode %q (want Never, IfAvailable or Always)", ec.InteractiveMode)
+	}
+	ec.Args = append([]string(nil), ec.Args...)
+	ec.Env = append([]EnvVar(nil), ec.Env...)
+
+	e := &execAuth{
+		cfg:        ec,
+		stdin:      cfg.Stdin,
+		stderr:     cfg.Stderr,
+		isTerminal: cfg.IsTerminal,
+		now:        now,
+		onRotate:   onRotate,
+	}
+	if cfg.ClusterInfo != nil {
+		ci := *cfg.ClusterInfo
+		e.cluster = &ci
+	}
+	if e.stdin == nil {
+		e.stdin = os.Stdin
+	}
+	if e.stderr == nil {
+		e.stderr = os.Stderr
+	}
+	if e.isTerminal == nil {
+		in := e.stdin
+		e.isTerminal = func() bool {
+			f, ok := osFile(in)
+			return ok && isTerminal(f)
+		}
+	}
+	return e, nil
+}
+
+// valid reports whether c may still be used at now.
+func (e *execAuth) valid(c *execCred) bool {
+	return c.expiry.IsZero() || e.now().Before(c.expiry)
+}
+
+// get returns the cached credential, or runs the plugin when there is none,
+// it has expired, or it has generation stale (it was rejected with a 401).
+// Concurrent callers share one run. A caller whose ctx ends stops waiting;
+// the run itself goes on and its result is cached.
+func (e *execAuth) get(ctx context.Context, stale uint64) (*execCred, error) {
+	e.mu.Lock()
+	if c := e.cur; c != nil {
+		if c.gen != stale && e.valid(c) {
+			e.mu.Unlock()
+			return c, nil
+		}
+		e.cur = nil
+	}
+	f := e.flight
+	if f == nil {
+		f = &execFlight{done: make(chan struct{})}
+		e.flight = f
+		go e.run(f)
+	}
+	e.mu.Unlock()
+
+	select {
+	case <-f.done:
+		return f.cred, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// invalidate drops the cached credential if it has generation stale.
+func (e *execAuth) invalidate(stale uint64) {
+	e.mu.Lock()
+	if e.cur != nil && e.cur.gen == stale {
+		e.cur = nil
+	}
+	e.mu.Unlock()
+}
+
+// run runs the plugin for flight f and publishes the result.
+func (e *execAuth) run(f *execFlight) {
+	c, err := e.exec()
+
+	e.mu.Lock()
+	var rotated bool
+	if err == nil {
+		e.gen++
+		c.gen = e.gen
+		rotated = e.last != nil && certChanged(e.last.cert, c.cert)
+		e.cur = c
+		e.last = c
+	}
+	e.flight = nil
+	f.cred, f.err = c, err
+	close(f.done)
+	e.mu.Unlock()
+
+	if rotated && e.onRotate != nil {
+		e.onRotate()
+	}
+}
+
+// certChanged reports whether a and b are different certificates.
+func certChanged(a, b *tls.Certificate) bool {
+	if a == nil || b == nil {
+		return a != b
+	}
+	if len(a.Certificate) == 0 || len(b.Certificate) == 0 {
+		return len(a.Certificate) != len(b.Certificate)
+	}
+	return !bytes.Equal(a.Certificate[0], b.Certificate[0])
+}
+
+// execInfo is the KUBERNETES_EXEC_INFO request.
+type execInfo struct {
+	Kind       string       `json:"kind"`
+	APIVersion string       `json:"apiVersion"`
+	Spec       execInfoSpec `json:"spec"`
+}
+
+type execInfoSpec struct {
+	Cluster     *execInfoCluster `json:"cluster,omitempty"`
+	Interactive bool             `json:"interactive"`
+}
+
+type execInfoCluster struct {
+	Server                   string          `json:"server"`
+	TLSServerName            string          `json:"tls-server-name,omitempty"`
+	InsecureSkipTLSVerify    bool            `json:"insecure-skip-tls-verify,omitempty"`
+	CertificateAuthorityData []byte          `json:"certificate-authority-data,omitempty"`
+	ProxyURL                 string          `json:"proxy-url,omitempty"`
+	DisableCompression       bool            `json:"disable-compression,omitempty"`
+	Config                   json.RawMessage `json:"config"`
+}
+
+// execOutput is the ExecCredential a plugin prints.
+type execOutput struct {
+	Kind       string `json:"kind"`
+	APIVersion string `json:"apiVersion"`
+	Status     *struct {
+		ExpirationTimestamp   *string `json:"expirationTimestamp"`
+		Token                 string  `json:"token"`
+		ClientCertificateData string  `json:"clientCertificateData"`
+		ClientKeyData         string  `json:"clientKeyData"`
+	} `json:"status"`
+}
+
+// execInfoJSON builds the KUBERNETES_EXEC_INFO value.
+func (e *execAuth) execInfoJSON(interactive bool) (string, error) {
+	info := execInfo{
+		Kind:       "ExecCredential",
+		APIVersion: e.cfg.APIVersion,
+		Spec:       execInfoSpec{Interactive: interactive},
+	}
+	if e.cfg.ProvideClusterInfo {
+		ci := ClusterInfo{}
+		if e.cluster != nil {
+			ci = *e.cluster
+		}
+		cfg := ci.Config
+		if len(cfg) > 0 && !json.Valid(cfg) {
+			return "", errors.New("auth: exec plugin: cluster extension config is not valid JSON")
+		}
+		info.Spec.Cluster = &execInfoCluster{
+			Server:                   ci.Server,
+			TLSServerName:            ci.TLSServerName,
+			InsecureSkipTLSVerify:    ci.InsecureSkipTLSVerify,
+			CertificateAuthorityData: ci.CertificateAuthorityData,
+			ProxyURL:                 ci.ProxyURL,
+			DisableCompression:       ci.DisableCompression,
+			Config:                   cfg,
+		}
+	}
+	b, err := json.Marshal(info)
+	if err != nil {
+		return "", fmt.Errorf("auth: exec plugin: encoding KUBERNETES_EXEC_INFO: %w", err)
+	}
+	// client-go writes it with a JSON encoder, which ends it with a newline.
+	return string(b) + "\n", nil
+}
+
+// exec runs the plugin once and parses its credential.
+func (e *execAuth) exec() (*execCred, error) {
+	name := e.cfg.Command
+
+	interactive := false
+	switch e.cfg.InteractiveMode {
+	case InteractiveIfAvailable:
+		interactive = e.isTerminal()
+	case InteractiveAlways:
+		if !e.isTerminal() {
+			return nil, fmt.Errorf("auth: exec plugin %q needs an interactive terminal (interactiveMode Always), but standard input is not a terminal", name)
+		}
+		interactive = true
+	}
+
+	info, err := e.execInfoJSON(interactive)
+	if err != nil {
+		return nil, err
+	}
+
+	cmd := exec.Command(name, e.cfg.Args...)
+	env := os.Environ()
+	for _, v := range e.cfg.Env {
+		env = append(env, v.Name+"="+v.Value)
+	}
+	cmd.Env = append(env, "KUBERNETES_EXEC_INFO="+info)
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = e.stderr
+	if interactive {
+		cmd.Stdin = e.stdin
+	}
+
+	if err := cmd.Run(); err != nil {
+		return nil, e.runError(err)
+	}
+	return e.parse(stdout.Bytes())
+}
+
+// runError describes a failed run. It never includes the plugin's output.
+func (e *execAuth) runError(err error) error {
+	name := e.cfg.Command
+	var exitErr *exec.ExitError
+	switch {
+	case errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist):
+		msg := fmt.Sprintf("auth: exec plugin: executable %q not found", name)
+		if e.cfg.InstallHint != "" {
+			msg += "\n\n" + e.cfg.InstallHint
+		} else {
+			msg += " (it is a client-go credential plugin named in the kubeconfig's users[].user.exec; install it or fix the path)"
+		}
+		return &execError{msg: msg, err: err}
+	case errors.As(err, &exitErr):
+		return &execError{
+			msg: fmt.Sprintf("auth: exec plugin %q failed with exit code %d (its standard error was passed through)", name, exitErr.ExitCode()),
+			err: err,
+		}
+	default:
+		return &execError{msg: fmt.Sprintf("auth: exec plugin %q: %v", name, err), err: err}
+	}
+}
+
+// execError is an exec plugin failure. It unwraps to the os/exec error, so
+// errors.Is(err, exec.ErrNotFound) and errors.As(err, **exec.ExitError) work.
+type execError struct {
+	msg string
+	err error
+}
+
+func (e *execError) Error() string { return e.msg }
+func (e *execError) Unwrap() error { return e.err }
+
+// parse parses and checks the plugin's standard output. Its errors never
+// quote the output.
+func (e *execAuth) parse(out []byte) (*execCred, error) {
+	name := e.cfg.Command
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("auth: exec plugin %q returned an invalid ExecCredential: %s", name, fmt.Sprintf(format, args...))
+	}
+	if len(bytes.TrimSpace(out)) == 0 {
+		return nil, bad("no output")
+	}
+	var o execOutput
+	if err := json.Unmarshal(out, &o); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return nil, bad("output is not valid JSON (syntax error at byte %d of %d)", syn.Offset, len(out))
+		case errors.As(err, &typ):
+			return nil, bad("field %q has the wrong JSON type", typ.Field)
+		default:
+			return nil, bad("output is not valid JSON")
+		}
+	}
+	if o.Kind != "ExecCredential" {
+		return nil, bad("kind is %q, want ExecCredential", o.Kind)
+	}
+	if o.APIVersion != e.cfg.APIVersion {
+		return nil, bad("apiVersion is %q, want %q as in the kubeconfig", o.APIVersion, e.cfg.APIVersion)
+	}
+	st := o.Status
+	if st == nil {
+		return nil, bad("status is missing")
+	}
+	hasCert, hasKey := st.ClientCertificateData != "", st.ClientKeyData != ""
+	if hasCert != hasKey {
+		return nil, bad("status has only one of clientCertificateData and clientKeyData")
+	}
+	if st.Token == "" && !hasCert {
+		return nil, bad("status has neither a token nor clientCertificateData and clientKeyData")
+	}
+	c := &execCred{token: st.Token}
+	if hasCert {
+		cert, err := tls.X509KeyPair([]byte(st.ClientCertificateData), []byte(st.ClientKeyData))
+		if err != nil {
+			return nil, bad("clientCertificateData/clientKeyData are not a valid PEM certificate and key: %v", err)
+		}
+		c.cert = &cert
+	}
+	if st.ExpirationTimestamp != nil && *st.ExpirationTimestamp != "" {
+		t, err := time.Parse(time.RFC3339, *st.ExpirationTimestamp)
+		if err != nil {
+			return nil, bad("expirationTimestamp is not an RFC 3339 time")
+		}
+		c.expiry = t
+	}
+	return c, nil
+}

@@ -1,0 +1,281 @@
+// Package testcluster gives the project's tests a real cluster: the one
+// named by KR8S_TEST_KUBECONFIG, or else a devcluster shared by every test
+// binary of one `go test` run. Each test gets its own namespace.
+//
+// The shared devcluster is started by the first test binary that needs
+// it, as a detached `devcluster --exit-with-pid <go command's pid>`, so it
+// outlives that binary and stops when the go command ends. A lock file
+// keyed by that pid elects the starter.
+package testcluster
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kr8s-go/kr8s/kubeconfig"
+)
+
+// EnvKubeconfig names an existing cluster's kubeconfig to test against.
+const EnvKubeconfig = "KR8S_TEST_KUBECONFIG"
+
+var (
+	once    sync.Once
+	path    string
+	pathErr error
+)
+
+// Kubeconfig returns the path of the test cluster's admin kubeconfig. If
+// no cluster can be had it fails the test under CI and skips it elsewhere.
+func Kubeconfig(t testing.TB) string {
+	t.Helper()
+	once.Do(func() { path, pathErr = find() })
+	if pathErr != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("test cluster: %v", pathErr)
+		}
+		t.Skipf("no test cluster: %v", pathErr)
+	}
+	return path
+}
+
+func find() (string, error) {
+	if p := os.Getenv(EnvKubeconfig); p != "" {
+		return p, nil
+	}
+	dir := filepath.Join(os.TempDir(), "kr8s-testcluster-"+strconv.Itoa(os.Getppid()))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	kc := filepath.Join(dir, "kubeconfig")
+	lock, err := os.OpenFile(filepath.Join(dir, "lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return "", err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return "", err
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+	if pidBytes, err := os.ReadFile(filepath.Join(dir, "pid")); err == nil {
+		pid, _ := strconv.Atoi(strings.TrimSpace(string(pidBytes)))
+		if pid > 0 && syscall.Kill(pid, 0) == nil {
+			if _, err := os.Stat(kc); err == nil {
+				return kc, nil
+			}
+		}
+	}
+	return kc, start(dir, kc)
+}
+
+// start builds the devcluster command and runs it detached.
+func start(dir, kc string) error {
+	src, err := devclusterDir()
+	if err != nil {
+		return err
+	}
+	bin := filepath.Join(dir, "devcluster")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/devcluster")
+	build.Dir = src
+	build.Env = append(os.Environ(), "GOWORK=off")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("build devcluster: %v\n%s", err, out)
+	}
+	logPath := filepath.Join(dir, "devcluster.log")
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	_ = os.Remove(kc)
+	cmd := exec.Command(bin, "--kubeconfig", kc, "--exit-with-pid", strconv.Itoa(os.Getppid()))
+	cmd.Dir = src
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pid"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o600); err != nil {
+		return err
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	// A cold build of the control plane takes minutes.
+	deadline := time.After(30 * time.Minute)
+	for {
+		if _, err := os.Stat(kc); err == nil {
+			return nil
+		}
+		select {
+		case <-exited:
+			b, _ := os.ReadFile(logPath)
+			return fmt.Errorf("devcluster exited before it was ready:\n%s", b)
+		case <-deadline:
+			return fmt.Errorf("devcluster not ready after 30m; log in %s", logPath)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// devclusterDir finds the devcluster module beside this repository's root.
+func devclusterDir() (string, error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
+	if err != nil {
+		return "", fmt.Errorf("find module root: %w", err)
+	}
+	root := strings.TrimSpace(string(out))
+	d := filepath.Join(root, "devcluster")
+	if _, err := os.Stat(filepath.Join(d, "go.mod")); err != nil {
+		return "", fmt.Errorf("no devcluster module at %s", d)
+	}
+	return d, nil
+}
+
+// Namespace creates a namespace for the test and deletes it when the test
+// ends. The name starts with the test's name.
+func Namespace(t testing.TB) string {
+	t.Helper()
+	a := Admin(t)
+	name := nsName(t.Name())
+	body := fmt.Sprintf(`{"apiVersion":"v1","kind":"Namespace","metadata":{"name":%q}}`, name)
+	if err := a.Do(context.Background(), http.MethodPost, "/api/v1/namespaces", []byte(body), nil); err != nil {
+		t.Fatalf("create namespace %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := a.Do(ctx, http.MethodDelete, "/api/v1/namespaces/"+name, nil, nil); err != nil {
+			t.Logf("delete namespace %s: %v", name, err)
+		}
+	})
+	return name
+}
+
+func nsName(test string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(test) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+	}
+	s := strings.Trim(b.String(), "-")
+	if len(s) > 40 {
+		s = strings.Trim(s[:40], "-")
+	}
+	suffix := make([]byte, 3)
+	_, _ = rand.Read(suffix)
+	return s + "-" + hex.EncodeToString(suffix)
+}
+
+// AdminClient is a minimal HTTP client with the admin's credentials, so
+// that test set-up does not depend on the code under test.
+type AdminClient struct {
+	Server string
+	HTTP   *http.Client
+}
+
+var (
+	adminOnce sync.Once
+	admin     *AdminClient
+	adminErr  error
+)
+
+// Admin returns the admin client for the test cluster.
+func Admin(t testing.TB) *AdminClient {
+	t.Helper()
+	kc := Kubeconfig(t)
+	adminOnce.Do(func() { admin, adminErr = newAdmin(kc) })
+	if adminErr != nil {
+		t.Fatalf("admin client: %v", adminErr)
+	}
+	return admin
+}
+
+func newAdmin(kc string) (*AdminClient, error) {
+	cfg, err := kubeconfig.Load(kc)
+	if err != nil {
+		return nil, err
+	}
+	r, err := cfg.Resolve("")
+	if err != nil {
+		return nil, err
+	}
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if len(r.CAData) > 0 {
+		pool := x509.NewCertPool()
+		pool.AppendCertsFromPEM(r.CAData)
+		tlsCfg.RootCAs = pool
+	}
+	if len(r.ClientCertData) > 0 {
+		cert, err := tls.X509KeyPair(r.ClientCertData, r.ClientKeyData)
+		if err != nil {
+			return nil, err
+		}
+		tlsCfg.Certificates = []tls.Certificate{cert}
+	}
+	tr := &http.Transport{TLSClientConfig: tlsCfg}
+	var rt http.RoundTripper = tr
+	if r.Token != "" {
+		rt = bearer{tr, r.Token}
+	}
+	return &AdminClient{Server: r.Server, HTTP: &http.Client{Transport: rt, Timeout: time.Minute}}, nil
+}
+
+type bearer struct {
+	next  http.RoundTripper
+	token string
+}
+
+func (b bearer) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.Header.Set("Authorization", "Bearer "+b.token)
+	return b.next.RoundTrip(req)
+}
+
+// Do sends a request with a JSON body and decodes a JSON answer into out
+// (if not nil). A non-2xx status is an error carrying the body.
+func (a *AdminClient) Do(ctx context.Context, method, path string, body []byte, out *[]byte) error {
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, a.Server+path, r)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := a.HTTP.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("%s %s: %d: %s", method, path, resp.StatusCode, b)
+	}
+	if out != nil {
+		*out = b
+	}
+	return nil
+}

@@ -1,0 +1,18 @@
+// Package kubeconfig loads, merges and resolves kubeconfig files the way
+// kubectl does (client-go's clientcmd rules), and builds the equivalent
+// configuration for a pod from its service account (in-cluster config).
+//
+// The package never touches the network and never writes files: certificate
+// and token files named by a kubeconfig are read into memory by
+// [Config.Resolve], which returns everything a client needs to connect.
+//
+// The usual way in is:
+//
+//	cfg, err := kubeconfig.LoadDefault() // $KUBECONFIG, else ~/.kube/config
+//	if err != nil { ... }
+//	r, err := cfg.Resolve("") // the current context
+//
+// Secrets (tokens, passwords, private keys, exec environment values and
+// auth-provider settings) are printed as "REDACTED" by every fmt verb, and
+// never appear in error messages.
+package kubeconfig

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Every check and every test, as CI runs them. One dev cluster serves the
+# tests of the core module; the devcluster module's tests start their own.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+export CI=${CI:-}
+TOOLS=$(go env GOPATH)/bin
+MODULES=(. devcluster)
+
+echo "== gofmt"
+bad=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$bad" ]; then echo "gofmt needed:"; echo "$bad"; exit 1; fi
+
+echo "== the core module imports no k8s.io module"
+if go list -deps -test ./... | grep -E '^k8s\.io/|^sigs\.k8s\.io/'; then
+	echo "the core module must not import k8s.io modules" >&2
+	exit 1
+fi
+
+echo "== go vet"
+for m in "${MODULES[@]}"; do (cd "$m" && go vet ./...); done
+
+echo "== staticcheck"
+if [ ! -x "$TOOLS/staticcheck" ]; then go install honnef.co/go/tools/cmd/staticcheck@v0.8.2; fi
+for m in "${MODULES[@]}"; do (cd "$m" && "$TOOLS/staticcheck" ./...); done
+
+echo "== tests"
+work=$(mktemp -d)
+trap 'stop_devcluster; rm -rf "$work"' EXIT
+if [ -z "${KR8S_TEST_KUBECONFIG:-}" ]; then
+	start_devcluster "$work"
+	export KR8S_TEST_KUBECONFIG=$work/kubeconfig
+fi
+go test -race -count=1 -timeout 30m ./...
+stop_devcluster
+unset KR8S_TEST_KUBECONFIG
+(cd devcluster && go test -race -count=1 -timeout 40m ./...)
+echo "== all green"
