@@ -106,13 +106,13 @@ func resolve(o options) (*kubeconfig.Resolved, error) {
 			cfg, err = kubeconfig.Load(o.kubeconfig)
 		default:
 			cfg, err = kubeconfig.LoadDefault()
-			if err == nil && len(cfg.Contexts) == 0 && os.Getenv("KUBERNETES_SERVICE_HOST") != "" {
-				r, err = kubeconfig.InCluster("")
-				break
-			}
 		}
-		if err == nil && r == nil {
+		if err == nil {
 			r, err = cfg.Resolve(o.context)
+			// Like kubectl in a pod: no kubeconfig context means in-cluster.
+			if errors.Is(err, kubeconfig.ErrNoContext) && o.context == "" && os.Getenv("KUBERNETES_SERVICE_HOST") != "" {
+				r, err = kubeconfig.InCluster("")
+			}
 		}
 	}
 	if err != nil {
@@ -156,12 +156,15 @@ func authConfig(r *kubeconfig.Resolved) auth.Config {
 			ec.Env = append(ec.Env, auth.EnvVar{Name: v.Name, Value: v.Value})
 		}
 		cfg.Exec = ec
+		ci := r.ClusterInfo
 		cfg.ClusterInfo = &auth.ClusterInfo{
 			Server:                   r.Server,
-			TLSServerName:            r.TLSServerName,
-			InsecureSkipTLSVerify:    r.InsecureSkipTLSVerify,
-			CertificateAuthorityData: r.CAData,
-			ProxyURL:                 r.ProxyURL,
+			TLSServerName:            ci.TLSServerName,
+			InsecureSkipTLSVerify:    ci.InsecureSkipTLSVerify,
+			CertificateAuthorityData: ci.CertificateAuthorityData,
+			ProxyURL:                 ci.ProxyURL,
+			DisableCompression:       ci.DisableCompression,
+			Config:                   ci.Config,
 		}
 	}
 	return cfg
@@ -198,9 +201,15 @@ func (c *Client) baseTransport(r *kubeconfig.Resolved) (http.RoundTripper, error
 		}
 		proxy = http.ProxyURL(pu)
 	}
+	dial := (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	if c.auth.HasClientCertificate() {
+		// A rotated exec-plugin certificate must not ride on old
+		// keep-alive connections.
+		dial = c.auth.WrapDial(dial)
+	}
 	return &http.Transport{
 		Proxy:               proxy,
-		DialContext:         (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:         dial,
 		TLSClientConfig:     tlsCfg,
 		ForceAttemptHTTP2:   true,
 		MaxIdleConns:        100,
@@ -230,6 +239,9 @@ func (c *Client) Server() string { return c.base.String() }
 func (c *Client) String() string {
 	return fmt.Sprintf("kr8s.Client{server: %s, namespace: %s}", c.base.Redacted(), c.namespace)
 }
+
+// GoString is String, so that %#v shows no credentials either.
+func (c *Client) GoString() string { return c.String() }
 
 func moduleVersion() string {
 	if bi, ok := debug.ReadBuildInfo(); ok {

@@ -123,13 +123,18 @@ type ExecConfig struct {
 
 // EnvVar is one environment variable for an exec plugin.
 type EnvVar struct {
-	Name  string
+	// Name is the variable's name.
+	Name string
+	// Value is the variable's value. It is redacted when printed.
 	Value string
 }
 
 // AuthProvider is a kubeconfig users[].user.auth-provider entry.
 type AuthProvider struct {
-	Name   string
+	// Name is the provider's name; only "oidc" is supported.
+	Name string
+	// Config is the provider's settings, such as "id-token". Its values are
+	// redacted when printed.
 	Config map[string]string
 }
 

@@ -144,27 +144,31 @@ func (e *execAuth) invalidate(stale uint64) {
 	e.mu.Unlock()
 }
 
-// run runs the plugin for flight f and publishes the result.
+// run runs the plugin for flight f and publishes the result. When the
+// client certificate changed, the old connections are closed before any
+// waiter can send a request with the new credential.
 func (e *execAuth) run(f *execFlight) {
 	c, err := e.exec()
+	if err == nil && e.onRotate != nil {
+		e.mu.Lock()
+		rotated := e.last != nil && certChanged(e.last.cert, c.cert)
+		e.mu.Unlock()
+		if rotated {
+			e.onRotate()
+		}
+	}
 
 	e.mu.Lock()
-	var rotated bool
+	defer e.mu.Unlock()
 	if err == nil {
 		e.gen++
 		c.gen = e.gen
-		rotated = e.last != nil && certChanged(e.last.cert, c.cert)
 		e.cur = c
 		e.last = c
 	}
 	e.flight = nil
 	f.cred, f.err = c, err
 	close(f.done)
-	e.mu.Unlock()
-
-	if rotated && e.onRotate != nil {
-		e.onRotate()
-	}
 }
 
 // certChanged reports whether a and b are different certificates.

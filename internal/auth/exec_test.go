@@ -592,3 +592,61 @@ func TestExecClientCertificate(t *testing.T) {
 		t.Fatalf("plugin ran %d times after expiry, want 2", got)
 	}
 }
+
+func TestExecCertificateRotationClosesConnections(t *testing.T) {
+	tp := newTestPlugin(t)
+	certFile := filepath.Join(tp.dir, "cert.pem")
+	keyFile := filepath.Join(tp.dir, "key.pem")
+	writeCert := func(cn string) {
+		t.Helper()
+		c, k := selfSigned(t, cn)
+		if err := os.WriteFile(certFile, c, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(keyFile, k, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeCert("user-1")
+	p := tp.provider(t, "PLUGIN_MODE=cert", "PLUGIN_CERT_FILE="+certFile, "PLUGIN_KEY_FILE="+keyFile, "PLUGIN_TTL=1h")
+
+	var mu sync.Mutex
+	var seen []string
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.TLS.PeerCertificates[0].Subject.CommonName)
+		mu.Unlock()
+	}))
+	srv.TLS = &tls.Config{ClientAuth: tls.RequireAnyClientCert}
+	srv.StartTLS()
+	defer srv.Close()
+	tr := srv.Client().Transport.(*http.Transport).Clone()
+	tr.TLSClientConfig.GetClientCertificate = p.GetClientCertificate
+	tr.DialContext = p.WrapDial(nil)
+	c := &http.Client{Transport: p.Wrap(tr)}
+	do := func() {
+		t.Helper()
+		resp, err := c.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+	}
+
+	do()
+	do()
+	writeCert("user-2")
+	tp.clock.Add(2 * time.Hour) // the plugin now issues user-2
+	do()
+	do()
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"user-1", "user-1", "user-2", "user-2"}
+	if strings.Join(seen, ",") != strings.Join(want, ",") {
+		t.Fatalf("server saw client certificates %q, want %q", seen, want)
+	}
+	if got := tp.runs(t); got != 2 {
+		t.Fatalf("plugin ran %d times, want 2", got)
+	}
+}

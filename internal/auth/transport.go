@@ -13,9 +13,14 @@ import (
 
 // Impersonation header names.
 const (
-	HeaderImpersonateUser        = "Impersonate-User"
-	HeaderImpersonateUID         = "Impersonate-Uid"
-	HeaderImpersonateGroup       = "Impersonate-Group"
+	// HeaderImpersonateUser carries the user to act as.
+	HeaderImpersonateUser = "Impersonate-User"
+	// HeaderImpersonateUID carries the UID to act as.
+	HeaderImpersonateUID = "Impersonate-Uid"
+	// HeaderImpersonateGroup carries one group to act as; it is repeated.
+	HeaderImpersonateGroup = "Impersonate-Group"
+	// HeaderImpersonateExtraPrefix is followed by the percent-encoded extra
+	// key; it is repeated for each value.
 	HeaderImpersonateExtraPrefix = "Impersonate-Extra-"
 )
 

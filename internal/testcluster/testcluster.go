@@ -54,6 +54,13 @@ func Kubeconfig(t testing.TB) string {
 	return path
 }
 
+// KubeconfigPath is Kubeconfig for TestMain and examples, where there is
+// no testing.TB: it returns the error instead of skipping.
+func KubeconfigPath() (string, error) {
+	once.Do(func() { path, pathErr = find() })
+	return path, pathErr
+}
+
 func find() (string, error) {
 	if p := os.Getenv(EnvKubeconfig); p != "" {
 		return p, nil
