@@ -1,0 +1,126 @@
+package kr8s_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/kr8s-go/kr8s"
+)
+
+// The seed's first snippet: no client needed.
+func ExampleVersion() {
+	ctx := context.Background()
+	version, err := kr8s.Version(ctx) // Look ma no client needed!
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(version.Major)
+	// Output: 1
+}
+
+// An explicit client: kr8s.api() then api.version().
+func ExampleAPI() {
+	ctx := context.Background()
+	api, err := kr8s.API()
+	if err != nil {
+		log.Fatal(err)
+	}
+	version, err := api.Version(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(version.Major)
+	// Output: 1
+}
+
+// Low-level calls: kr8s's call_api("GET", url="pods", namespace="").
+func ExampleClient_Call() {
+	ctx := context.Background()
+	api, err := kr8s.API()
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp, err := api.Call(ctx, "GET", kr8s.Request{URL: "pods", Namespace: ""})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var pods struct {
+		Kind  string
+		Items []struct{ Metadata struct{ Name string } }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&pods); err != nil {
+		log.Fatal(err)
+	}
+	for _, pod := range pods.Items {
+		_ = pod.Metadata.Name // print them in real code
+	}
+	fmt.Println(pods.Kind)
+	// Output: PodList
+}
+
+// A raw path: call_api("GET", base="/version", version="").
+func ExampleClient_Call_rawPath() {
+	ctx := context.Background()
+	api, err := kr8s.API()
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp, err := api.Call(ctx, "GET", kr8s.Request{Base: "/version", Version: ""})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var version map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&version); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(version["major"])
+	// Output: 1
+}
+
+// Timeouts: api.timeout = 10.
+func ExampleClient_SetTimeout() {
+	api, err := kr8s.API()
+	if err != nil {
+		log.Fatal(err)
+	}
+	api.SetTimeout(10 * time.Second) // the default timeout for all later calls
+	fmt.Println(api.Timeout())
+	// Output: 10s
+}
+
+// Objects take the client explicitly, or else use the cached default, and
+// reading an object by name gives it the cached client.
+func ExampleNewPod() {
+	ctx := context.Background()
+	api, err := kr8s.API()
+	if err != nil {
+		log.Fatal(err)
+	}
+	pod, err := kr8s.NewPod(map[string]any{
+		"metadata": map[string]any{"name": "some-pod"},
+		"spec": map[string]any{"containers": []any{
+			map[string]any{"name": "main", "image": "busybox"},
+		}},
+	}, kr8s.WithAPI(api))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := pod.Create(ctx); err != nil {
+		log.Fatal(err)
+	}
+	defer pod.Delete(ctx)
+
+	api2, _ := kr8s.API() // no arguments: the first cached client
+	got, err := kr8s.Pods.Get(ctx, "some-pod", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	gotAPI, _ := got.API()
+	fmt.Println(api2 == api, gotAPI == api)
+	// Output: true true
+}

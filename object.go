@@ -1,0 +1,147 @@
+package kr8s
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Object is any Kubernetes object. It keeps the server's JSON, so reading
+// a field never needs a schema and custom resources work like built-in
+// kinds. Typed kinds such as Pod embed *Object and add their own verbs.
+//
+// An Object belongs to a client: the one it was read with, the one given
+// with WithAPI, or else the default client from API().
+type Object struct {
+	api  *Client
+	kind *Kind
+	raw  map[string]any
+}
+
+// ObjectOption configures an object made by a constructor such as NewPod.
+type ObjectOption func(*objectConfig)
+
+type objectConfig struct{ api *Client }
+
+// WithAPI binds a new object to api (kr8s's api= argument). Without it the
+// object uses the default client, API(), when it first needs one.
+func WithAPI(api *Client) ObjectOption { return func(c *objectConfig) { c.api = api } }
+
+// newObject builds an object of kind k from a map, a JSON or YAML
+// document, or any value that encodes to a JSON object.
+func newObject(k *Kind, src any, opts []ObjectOption) (*Object, error) {
+	var cfg objectConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	raw, err := toMap(src)
+	if err != nil {
+		return nil, fmt.Errorf("new %s: %w", k.Kind, err)
+	}
+	if _, ok := raw["apiVersion"]; !ok {
+		raw["apiVersion"] = k.GroupVersion()
+	}
+	if _, ok := raw["kind"]; !ok {
+		raw["kind"] = k.Kind
+	}
+	return &Object{api: cfg.api, kind: k, raw: raw}, nil
+}
+
+func toMap(src any) (map[string]any, error) {
+	switch v := src.(type) {
+	case map[string]any:
+		return v, nil
+	case nil:
+		return map[string]any{}, nil
+	}
+	b, err := json.Marshal(src)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("want an object, got %T", src)
+	}
+	return m, nil
+}
+
+// API returns the client the object uses: the one it was bound to, else
+// the default client from API().
+func (o *Object) API() (*Client, error) {
+	if o.api != nil {
+		return o.api, nil
+	}
+	c, err := API()
+	if err != nil {
+		return nil, err
+	}
+	o.api = c
+	return c, nil
+}
+
+// Kind returns the object's kind.
+func (o *Object) Kind() *Kind { return o.kind }
+
+// Raw returns the object's JSON as a map. Changes to it change the
+// object.
+func (o *Object) Raw() map[string]any { return o.raw }
+
+// Metadata returns .metadata.
+func (o *Object) Metadata() map[string]any { return o.mapField("metadata") }
+
+// Spec returns .spec.
+func (o *Object) Spec() map[string]any { return o.mapField("spec") }
+
+// Status returns .status.
+func (o *Object) Status() map[string]any { return o.mapField("status") }
+
+// Name returns .metadata.name.
+func (o *Object) Name() string { s, _ := o.Metadata()["name"].(string); return s }
+
+// Namespace returns .metadata.namespace.
+func (o *Object) Namespace() string { s, _ := o.Metadata()["namespace"].(string); return s }
+
+// Labels returns .metadata.labels.
+func (o *Object) Labels() map[string]string { return stringMap(o.Metadata()["labels"]) }
+
+// Annotations returns .metadata.annotations.
+func (o *Object) Annotations() map[string]string { return stringMap(o.Metadata()["annotations"]) }
+
+// Decode decodes the object into any Go type, such as corev1.Pod from
+// k8s.io/api in your own module.
+func (o *Object) Decode(into any) error {
+	b, err := json.Marshal(o.raw)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, into)
+}
+
+// MarshalJSON returns the object's JSON.
+func (o *Object) MarshalJSON() ([]byte, error) { return json.Marshal(o.raw) }
+
+// String returns "kind/name" or "kind/namespace/name".
+func (o *Object) String() string {
+	if ns := o.Namespace(); ns != "" {
+		return fmt.Sprintf("%s/%s/%s", o.kind.Kind, ns, o.Name())
+	}
+	return fmt.Sprintf("%s/%s", o.kind.Kind, o.Name())
+}
+
+func (o *Object) mapField(name string) map[string]any {
+	m, _ := o.raw[name].(map[string]any)
+	return m
+}
+
+func stringMap(v any) map[string]string {
+	m, _ := v.(map[string]any)
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	return out
+}
