@@ -3,8 +3,10 @@ package kr8s_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log"
+	"os"
 	"time"
 
 	"github.com/kr8s-go/kr8s"
@@ -123,4 +125,58 @@ func ExampleNewPod() {
 	gotAPI, _ := got.API()
 	fmt.Println(api2 == api, gotAPI == api)
 	// Output: true true
+}
+
+// Client caching: the same arguments give the same client, different ones
+// a new client.
+func ExampleAPI_caching() {
+	foo := os.Getenv("KUBECONFIG") // "/foo/bar" in the seed
+	bar := copyFile(foo)           // "/fizz/buzz"
+	defer os.Remove(bar)
+
+	api, err := kr8s.API(kr8s.WithKubeconfig(foo))
+	if err != nil {
+		log.Fatal(err)
+	}
+	api2, _ := kr8s.API(kr8s.WithKubeconfig(foo))
+	// api2 is api due to caching
+
+	api3, _ := kr8s.API(kr8s.WithKubeconfig(bar))
+	// api3 is a new client as it was created with different arguments
+
+	fmt.Println(api2 == api, api3 == api)
+	// Output: true false
+}
+
+// Bypassing the factory: kr8s.Api(bypass_factory=True). Such clients are
+// never cached, so pass them around explicitly.
+func ExampleNewClient() {
+	ctx := context.Background()
+	api, err := kr8s.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+	api2, _ := kr8s.NewClient()
+	// api and api2 are different clients
+
+	_, err = kr8s.Pods.Get(ctx, "some-pod", &kr8s.GetOptions{API: api2})
+	// be sure to pass a reference around as caching will no longer work
+	fmt.Println(api == api2, errors.Is(err, kr8s.ErrNotFound))
+	// Output: false true
+}
+
+func copyFile(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	f, err := os.CreateTemp("", "kubeconfig-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(b); err != nil {
+		log.Fatal(err)
+	}
+	return f.Name()
 }
