@@ -58,7 +58,9 @@ func main() {
 	}
 	defer resp.Body.Close()
 	var pods struct {
-		Items []struct{ Metadata struct{ Namespace, Name string } }
+		Items []struct {
+			Metadata struct{ Namespace, Name string }
+		}
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&pods); err != nil {
 		log.Fatal(err)
