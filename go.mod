@@ -4,4 +4,4 @@ go 1.26
 
 require github.com/goccy/go-yaml v1.19.2
 
-require github.com/coder/websocket v1.8.14 // indirect
+require github.com/coder/websocket v1.8.14

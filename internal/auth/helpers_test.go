@@ -58,7 +58,8 @@ func plugin(t *testing.T) string {
 		}
 		goBin, err := exec.LookPath("go")
 		if err != nil {
-			goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+			pluginErr = err
+			return
 		}
 		bin := filepath.Join(pluginDir, "plugin")
 		if runtime.GOOS == "windows" {

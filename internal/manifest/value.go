@@ -54,15 +54,6 @@ func (o *object) get(k string) (any, bool) {
 	return o.members[i].val, true
 }
 
-// clone returns a shallow copy of o.
-func (o *object) clone() *object {
-	c := &object{members: append([]member(nil), o.members...), index: make(map[string]int, len(o.index))}
-	for k, v := range o.index {
-		c.index[k] = v
-	}
-	return c
-}
-
 // maxDepth bounds the nesting of values read from any input.
 const maxDepth = 10000
 

@@ -181,5 +181,7 @@ func redactURL(u string) string {
 	return u
 }
 
-// errProtocol marks errors caused by a peer that broke the framing rules.
-var errProtocol = errors.New("protocol error")
+// ErrProtocol is wrapped by errors caused by a peer that broke the framing
+// rules: an unexpected channel or message type, an undecodable status, a
+// port prefix that does not match.
+var ErrProtocol = errors.New("protocol error")

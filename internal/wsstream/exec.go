@@ -27,14 +27,17 @@ type ExecOptions struct {
 	// Stdin, if not nil, is copied to the process. Under ProtocolV5 its
 	// EOF is passed on: the process sees its stdin end. Under ProtocolV4
 	// and older the protocol cannot signal EOF, so a process that reads
-	// stdin to the end (cat) never finishes by itself.
+	// stdin to the end (cat) never finishes by itself; with TTY, sending
+	// ^D (0x04) in the data makes the remote terminal end the input.
 	//
 	// Exec does not wait for a Read on Stdin that is still blocked when
 	// the session ends; the copying goroutine exits when that Read
 	// returns, and writes nothing more.
 	Stdin io.Reader
 	// Stdout and Stderr receive the process's output. A nil writer
-	// discards. With TTY the server merges stderr into stdout.
+	// discards. With TTY the server merges stderr into stdout. They are
+	// written from Exec's own goroutine; a Write that blocks delays Exec
+	// (including its reaction to ctx).
 	Stdout io.Writer
 	Stderr io.Writer
 	// TTY records that the session has a terminal (tty=true).
@@ -135,7 +138,7 @@ type execDemux struct {
 // writer.
 func (d *execDemux) handle(typ websocket.MessageType, msg []byte) error {
 	if typ != websocket.MessageBinary {
-		return fmt.Errorf("exec: %w: unexpected %v message from the server (base64 subprotocols are not supported)", errProtocol, typ)
+		return fmt.Errorf("exec: %w: unexpected %v message from the server (base64 subprotocols are not supported)", ErrProtocol, typ)
 	}
 	ch, payload, ok := DecodeFrame(msg)
 	if !ok {
@@ -149,12 +152,12 @@ func (d *execDemux) handle(typ websocket.MessageType, msg []byte) error {
 		w = d.stderr
 	case ChannelError:
 		if d.status.Len()+len(payload) > maxStatusBytes {
-			return fmt.Errorf("exec: %w: status on the error channel exceeds %d bytes", errProtocol, maxStatusBytes)
+			return fmt.Errorf("exec: %w: status on the error channel exceeds %d bytes", ErrProtocol, maxStatusBytes)
 		}
 		d.status.Write(payload)
 		return nil
 	default:
-		return fmt.Errorf("exec: %w: server sent %d bytes on channel %d", errProtocol, len(payload), ch)
+		return fmt.Errorf("exec: %w: server sent %d bytes on channel %d", ErrProtocol, len(payload), ch)
 	}
 	// An empty frame is the ready marker, or nothing; never data.
 	if len(payload) == 0 || w == nil {

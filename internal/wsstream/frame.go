@@ -123,7 +123,7 @@ func ParseStatus(protocol string, b []byte) error {
 	}
 	var st status
 	if err := json.Unmarshal(b, &st); err != nil {
-		return fmt.Errorf("%w: cannot decode the status on the error channel (%v): %q", errProtocol, err, truncate(b, 200))
+		return fmt.Errorf("%w: cannot decode the status on the error channel (%v): %q", ErrProtocol, err, truncate(b, 200))
 	}
 	switch st.Status {
 	case "Success":
@@ -131,7 +131,7 @@ func ParseStatus(protocol string, b []byte) error {
 	case "Failure":
 	default:
 		if st.Message == "" && st.Reason == "" {
-			return fmt.Errorf("%w: status on the error channel has status %q: %q", errProtocol, st.Status, truncate(b, 200))
+			return fmt.Errorf("%w: status on the error channel has status %q: %q", ErrProtocol, st.Status, truncate(b, 200))
 		}
 	}
 	if st.Reason == "NonZeroExitCode" && st.Details != nil {
@@ -141,7 +141,7 @@ func ParseStatus(protocol string, b []byte) error {
 			}
 			code, err := strconv.ParseUint(c.Message, 10, 8)
 			if err != nil {
-				return fmt.Errorf("%w: invalid exit code %q in status: %s", errProtocol, truncate([]byte(c.Message), 40), st.Message)
+				return fmt.Errorf("%w: invalid exit code %q in status: %s", ErrProtocol, truncate([]byte(c.Message), 40), st.Message)
 			}
 			return &ExitError{Code: int(code), Message: st.Message}
 		}

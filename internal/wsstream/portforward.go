@@ -115,7 +115,7 @@ func PortForward(ctx context.Context, ws *websocket.Conn, port uint16, local net
 			if err := keepalive.get(); err != nil {
 				return fmt.Errorf("port-forward: %w", err)
 			}
-			if websocket.CloseStatus(rerr) == websocket.StatusNormalClosure || errors.Is(rerr, io.EOF) {
+			if websocket.CloseStatus(rerr) == websocket.StatusNormalClosure {
 				return nil
 			}
 			return fmt.Errorf("port-forward: connection lost: %w", rerr)
@@ -151,14 +151,14 @@ func newPortForwardDemux(port uint16, local io.Writer) *portForwardDemux {
 // handle processes one message from the server.
 func (d *portForwardDemux) handle(typ websocket.MessageType, msg []byte) error {
 	if typ != websocket.MessageBinary {
-		return fmt.Errorf("port-forward: %w: unexpected %v message from the server (base64 subprotocols are not supported)", errProtocol, typ)
+		return fmt.Errorf("port-forward: %w: unexpected %v message from the server (base64 subprotocols are not supported)", ErrProtocol, typ)
 	}
 	ch, payload, ok := DecodeFrame(msg)
 	if !ok {
 		return nil
 	}
 	if ch > 1 {
-		return fmt.Errorf("port-forward: %w: server sent %d bytes on channel %d, but only one port (channels 0 and 1) was requested", errProtocol, len(payload), ch)
+		return fmt.Errorf("port-forward: %w: server sent %d bytes on channel %d, but only one port (channels 0 and 1) was requested", ErrProtocol, len(payload), ch)
 	}
 	// Strip the port prefix, which may in principle be split over frames.
 	if p := &d.prefix[ch]; len(*p) < 2 {
@@ -167,7 +167,7 @@ func (d *portForwardDemux) handle(typ websocket.MessageType, msg []byte) error {
 		payload = payload[n:]
 		if len(*p) == 2 {
 			if got := binary.LittleEndian.Uint16(*p); got != d.port {
-				return fmt.Errorf("port-forward: %w: channel %d starts with port %d, want %d", errProtocol, ch, got, d.port)
+				return fmt.Errorf("port-forward: %w: channel %d starts with port %d, want %d", ErrProtocol, ch, got, d.port)
 			}
 		}
 	}
