@@ -30,6 +30,7 @@ type Client struct {
 	auth      *auth.Provider
 	logger    *slog.Logger
 	userAgent string
+	disc      *discoverer
 }
 
 // NewClient returns a new client that the factory never caches and API
@@ -55,7 +56,7 @@ func newClient(o options) (*Client, error) {
 	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" {
 		return nil, fmt.Errorf("kr8s: invalid server URL %q: want https://host[:port]", r.Server)
 	}
-	c := &Client{opts: o, base: base, namespace: r.Namespace, logger: o.logger}
+	c := &Client{opts: o, base: base, namespace: r.Namespace, logger: o.logger, disc: newDiscoverer(base)}
 	if c.namespace == "" {
 		c.namespace = "default"
 	}

@@ -114,3 +114,11 @@ func (k *KindOf[T]) New(src any, opts ...ObjectOption) (T, error) {
 	}
 	return k.wrap(obj), nil
 }
+
+// NewKind declares a kind once for reuse, such as a custom resource, like
+// kr8s's new_class. Its verbs return *Object.
+//
+//	widgets := kr8s.NewKind(kr8s.Kind{Group: "example.com", Version: "v1", Kind: "Widget", Plural: "widgets", Namespaced: true})
+func NewKind(k Kind) *KindOf[*Object] {
+	return &KindOf[*Object]{Kind: k, wrap: func(o *Object) *Object { return o }}
+}

@@ -1,0 +1,241 @@
+package kr8s
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// AllNamespaces as a Namespace option lists or watches every namespace
+// (kr8s's ALL). It cannot clash with a namespace: "*" is not a valid name.
+const AllNamespaces = "*"
+
+// DefaultPageSize is the page size of List when ListOptions.Limit is 0,
+// the same as kubectl's.
+const DefaultPageSize = 500
+
+// ListOptions are the options of List. The zero value lists the client's
+// namespace, in pages of DefaultPageSize.
+type ListOptions struct {
+	// API is the client to use; nil means API().
+	API *Client
+	// Namespace defaults to the client's; AllNamespaces lists them all.
+	Namespace string
+	// LabelSelector is a selector string such as "app=web,tier!=db".
+	LabelSelector string
+	// Labels adds equality requirements, "key=value" for each entry.
+	Labels map[string]string
+	// FieldSelector is a field selector such as "status.phase=Running".
+	FieldSelector string
+	// Fields adds field equality requirements.
+	Fields map[string]string
+	// Limit is the page size: 0 means DefaultPageSize, a negative value
+	// asks for everything in one response.
+	Limit int
+	// ResourceVersion is sent as is, for example "0" to read from the
+	// API server's cache.
+	ResourceVersion string
+}
+
+// selector joins a selector string and a map into one selector, sorted
+// for stable URLs.
+func selector(s string, m map[string]string, what string) (string, error) {
+	parts := []string{}
+	if s = strings.TrimSpace(s); s != "" {
+		parts = append(parts, s)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		v := m[k]
+		if k == "" || strings.ContainsAny(k, ",=! ") || strings.ContainsAny(v, ",=! ") {
+			return "", fmt.Errorf("invalid %s %q=%q: keys and values may not be empty or contain ',', '=', '!' or spaces", what, k, v)
+		}
+		parts = append(parts, k+"="+v)
+	}
+	return strings.Join(parts, ","), nil
+}
+
+// query builds the list query; it is shared by watch.
+func (o *ListOptions) query() (url.Values, error) {
+	q := url.Values{}
+	ls, err := selector(o.LabelSelector, o.Labels, "label selector")
+	if err != nil {
+		return nil, err
+	}
+	fs, err := selector(o.FieldSelector, o.Fields, "field selector")
+	if err != nil {
+		return nil, err
+	}
+	if ls != "" {
+		q.Set("labelSelector", ls)
+	}
+	if fs != "" {
+		q.Set("fieldSelector", fs)
+	}
+	return q, nil
+}
+
+// collection returns the Request for the kind's collection in the
+// options' namespace.
+func (k *Kind) collection(c *Client, namespace string) Request {
+	if namespace == AllNamespaces {
+		return Request{Version: k.GroupVersion(), URL: k.Plural}
+	}
+	return k.request(c, namespace, "")
+}
+
+// list reads every page, calling yield for each object, and returns the
+// list's resourceVersion. It stops early when yield returns false.
+func (k *Kind) list(ctx context.Context, o *ListOptions, yield func(*Object) bool) (rv string, err error) {
+	if o == nil {
+		o = &ListOptions{}
+	}
+	c, err := k.client(o.API)
+	if err != nil {
+		return "", err
+	}
+	q, err := o.query()
+	if err != nil {
+		return "", fmt.Errorf("list %s: %w", k.Plural, err)
+	}
+	limit := o.Limit
+	if limit == 0 {
+		limit = DefaultPageSize
+	}
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	if o.ResourceVersion != "" {
+		q.Set("resourceVersion", o.ResourceVersion)
+	}
+	for {
+		r := k.collection(c, o.Namespace)
+		r.Query = q
+		page, err := k.readPage(ctx, c, r, yield)
+		if err != nil {
+			return "", err
+		}
+		if page.stopped {
+			return page.rv, nil
+		}
+		if page.cont == "" {
+			return page.rv, nil
+		}
+		q.Set("continue", page.cont)
+		q.Del("resourceVersion") // a continue token carries it
+	}
+}
+
+type pageInfo struct {
+	rv, cont string
+	stopped  bool
+}
+
+// readPage streams one page: items are decoded and handed to yield one at
+// a time, so a page is never held whole in memory as objects.
+func (k *Kind) readPage(ctx context.Context, c *Client, r Request, yield func(*Object) bool) (pageInfo, error) {
+	var p pageInfo
+	resp, err := c.Call(ctx, http.MethodGet, r)
+	if err != nil {
+		return p, err
+	}
+	defer resp.Body.Close()
+	path, _ := r.Path()
+	bad := func(err error) (pageInfo, error) {
+		return p, fmt.Errorf("list %s: decode response: %w", path, err)
+	}
+	dec := json.NewDecoder(resp.Body)
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return bad(fmt.Errorf("want a JSON object, got %v (%v)", t, err))
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return bad(err)
+		}
+		key, _ := t.(string)
+		switch key {
+		case "metadata":
+			var m struct {
+				Continue        string `json:"continue"`
+				ResourceVersion string `json:"resourceVersion"`
+			}
+			if err := dec.Decode(&m); err != nil {
+				return bad(err)
+			}
+			p.rv, p.cont = m.ResourceVersion, m.Continue
+		case "items":
+			if t, err := dec.Token(); err != nil || (t != json.Delim('[') && t != nil) {
+				return bad(fmt.Errorf("items: want an array, got %v", t))
+			} else if t == nil {
+				continue // "items": null
+			}
+			for dec.More() {
+				var raw map[string]any
+				if err := dec.Decode(&raw); err != nil {
+					return bad(err)
+				}
+				// List items carry no kind or apiVersion of their own.
+				raw["kind"], raw["apiVersion"] = k.Kind, k.GroupVersion()
+				if !yield(&Object{api: c, kind: k, raw: raw}) {
+					p.stopped = true
+					return p, nil
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return bad(err)
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return bad(err)
+			}
+		}
+	}
+	return p, nil
+}
+
+// List returns an iterator over the kind's objects. It pages with limit
+// and continue on its own; breaking out of the loop stops it. An error
+// ends the sequence.
+//
+//	for pod, err := range kr8s.Pods.List(ctx, &kr8s.ListOptions{LabelSelector: "app=web"}) {
+func (k *KindOf[T]) List(ctx context.Context, o *ListOptions) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		stopped := false
+		_, err := k.list(ctx, o, func(obj *Object) bool {
+			if !yield(k.wrap(obj), nil) {
+				stopped = true
+				return false
+			}
+			return true
+		})
+		if err != nil && !stopped {
+			var zero T
+			yield(zero, err)
+		}
+	}
+}
+
+// ListAll reads every object into a slice.
+func (k *KindOf[T]) ListAll(ctx context.Context, o *ListOptions) ([]T, error) {
+	var out []T
+	_, err := k.list(ctx, o, func(obj *Object) bool {
+		out = append(out, k.wrap(obj))
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
