@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/kr8s-go/kr8s/internal/auth"
+	"github.com/kr8s-go/kr8s/internal/wsstream"
 	"github.com/kr8s-go/kr8s/kubeconfig"
 )
 
@@ -31,6 +32,9 @@ type Client struct {
 	logger    *slog.Logger
 	userAgent string
 	disc      *discoverer
+	// ws carries websocket upgrades (exec, attach, port-forward): the same
+	// TLS and credentials over HTTP/1.1, without retries.
+	ws *http.Client
 }
 
 // NewClient returns a new client that the factory never caches and API
@@ -67,9 +71,14 @@ func newClient(o options) (*Client, error) {
 	}
 	rt := o.transport
 	if rt == nil {
-		if rt, err = c.baseTransport(r); err != nil {
+		base, err := c.baseTransport(r)
+		if err != nil {
 			return nil, err
 		}
+		rt = base
+		c.ws = &http.Client{Transport: c.auth.Wrap(wsstream.HTTP1Only(base))}
+	} else {
+		c.ws = &http.Client{Transport: c.auth.Wrap(rt)}
 	}
 	rt = c.auth.Wrap(rt)
 	if c.logger != nil {
@@ -173,7 +182,7 @@ func authConfig(r *kubeconfig.Resolved) auth.Config {
 
 // baseTransport is an HTTP/2-capable transport with the kubeconfig's TLS
 // settings and proxy.
-func (c *Client) baseTransport(r *kubeconfig.Resolved) (http.RoundTripper, error) {
+func (c *Client) baseTransport(r *kubeconfig.Resolved) (*http.Transport, error) {
 	tlsCfg := &tls.Config{
 		MinVersion:         tls.VersionTLS12,
 		ServerName:         r.TLSServerName,

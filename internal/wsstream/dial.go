@@ -109,9 +109,9 @@ func Dial(ctx context.Context, client *http.Client, url string, header http.Head
 	var cloned *http.Transport
 	switch t := c.Transport.(type) {
 	case nil:
-		cloned = http1Only(http.DefaultTransport.(*http.Transport))
+		cloned = HTTP1Only(http.DefaultTransport.(*http.Transport))
 	case *http.Transport:
-		cloned = http1Only(t)
+		cloned = HTTP1Only(t)
 	}
 	if cloned != nil {
 		c.Transport = cloned
@@ -139,8 +139,9 @@ func Dial(ctx context.Context, client *http.Client, url string, header http.Head
 	return conn, proto, nil
 }
 
-// http1Only returns a clone of t that speaks only HTTP/1.1.
-func http1Only(t *http.Transport) *http.Transport {
+// HTTP1Only returns a clone of t that speaks only HTTP/1.1, as websocket
+// upgrades need.
+func HTTP1Only(t *http.Transport) *http.Transport {
 	t = t.Clone()
 	t.ForceAttemptHTTP2 = false
 	t.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}

@@ -1,0 +1,157 @@
+package kr8s
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/coder/websocket"
+
+	"github.com/kr8s-go/kr8s/internal/wsstream"
+)
+
+// TerminalSize is a terminal's size in characters, for ExecOptions.Resize.
+type TerminalSize = wsstream.TerminalSize
+
+// ExecOptions are the options of Exec and ExecStream. The zero value runs
+// the command in the default container with no stdin.
+type ExecOptions struct {
+	// Container defaults to the pod's kubectl.kubernetes.io/default-container
+	// annotation, then its first container.
+	Container string
+	// Stdin is sent to the process; its EOF closes the process's stdin.
+	Stdin io.Reader
+	// Stdout and Stderr receive the streams (ExecStream only; Exec
+	// captures them).
+	Stdout, Stderr io.Writer
+	// TTY allocates a terminal; the server then merges stderr into stdout.
+	TTY bool
+	// Resize delivers terminal sizes; send the first one before or right
+	// after the call starts.
+	Resize <-chan TerminalSize
+}
+
+// ExecResult is the outcome of Exec, like kr8s's CompletedExec.
+type ExecResult struct {
+	Stdout, Stderr []byte
+	ExitCode       int
+}
+
+// ExitError reports a command that ran and exited with a non-zero code
+// (kr8s's ExecError with check=True).
+type ExitError struct {
+	Code    int
+	Command []string
+	Stderr  []byte // captured stderr, when Exec captured it
+}
+
+// Error says which command failed with which code.
+func (e *ExitError) Error() string {
+	return fmt.Sprintf("command %q terminated with exit code %d", e.Command, e.Code)
+}
+
+// Exec runs command in the pod and captures its output. A non-zero exit
+// returns the result together with an *ExitError carrying the code.
+// Unlike kr8s, stdin works: set ExecOptions.Stdin.
+func (p *Pod) Exec(ctx context.Context, command []string, o *ExecOptions) (*ExecResult, error) {
+	var opts ExecOptions
+	if o != nil {
+		opts = *o
+	}
+	var stdout, stderr bytes.Buffer
+	opts.Stdout, opts.Stderr = &stdout, &stderr
+	err := p.ExecStream(ctx, command, &opts)
+	res := &ExecResult{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		res.ExitCode = ee.Code
+		ee.Stderr = res.Stderr
+	}
+	return res, err
+}
+
+// ExecStream runs command in the pod with the caller's streams, over the
+// websocket protocol v5.channel.k8s.io (v4 on servers before 1.30, where
+// stdin EOF cannot be sent). It returns when the command ends or ctx
+// ends; a non-zero exit is an *ExitError.
+func (p *Pod) ExecStream(ctx context.Context, command []string, o *ExecOptions) error {
+	if len(command) == 0 {
+		return errors.New("exec: empty command")
+	}
+	if o == nil {
+		o = &ExecOptions{}
+	}
+	c, err := p.API()
+	if err != nil {
+		return err
+	}
+	container := o.Container
+	if container == "" {
+		container = p.defaultContainer()
+	}
+	q := url.Values{"command": command}
+	if container != "" {
+		q.Set("container", container)
+	}
+	q.Set("stdin", fmt.Sprint(o.Stdin != nil))
+	q.Set("stdout", fmt.Sprint(o.Stdout != nil))
+	q.Set("stderr", fmt.Sprint(o.Stderr != nil && !o.TTY))
+	q.Set("tty", fmt.Sprint(o.TTY))
+	conn, proto, err := c.dialWebsocket(ctx, p.kind.request(c, p.Namespace(), p.Name()), "exec", q, wsstream.ExecProtocols)
+	if err != nil {
+		return fmt.Errorf("exec in %s: %w", p, err)
+	}
+	err = wsstream.Exec(ctx, conn, proto, wsstream.ExecOptions{
+		Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, TTY: o.TTY, Resize: o.Resize,
+	})
+	var wee *wsstream.ExitError
+	if errors.As(err, &wee) {
+		return &ExitError{Code: wee.Code, Command: command}
+	}
+	if err != nil {
+		return fmt.Errorf("exec in %s: %w", p, err)
+	}
+	return nil
+}
+
+// defaultContainer follows kubectl: the default-container annotation,
+// else the first container.
+func (p *Pod) defaultContainer() string {
+	if c := p.Annotations()["kubectl.kubernetes.io/default-container"]; c != "" {
+		return c
+	}
+	if names := p.containerNames(); len(names) > 0 {
+		return names[0]
+	}
+	return ""
+}
+
+func (p *Pod) containerNames() []string {
+	cs, _ := p.Spec()["containers"].([]any)
+	var names []string
+	for _, c := range cs {
+		m, _ := c.(map[string]any)
+		if n, _ := m["name"].(string); n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+// dialWebsocket opens a websocket to r's subresource with query q.
+func (c *Client) dialWebsocket(ctx context.Context, r Request, sub string, q url.Values, protocols []string) (*websocket.Conn, string, error) {
+	r.URL += "/" + sub
+	path, err := r.Path()
+	if err != nil {
+		return nil, "", err
+	}
+	u := *c.base
+	u.Path = c.base.Path + path
+	u.RawQuery = q.Encode()
+	h := http.Header{"User-Agent": []string{c.userAgent}}
+	return wsstream.Dial(ctx, c.ws, u.String(), h, protocols)
+}
