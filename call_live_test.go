@@ -119,7 +119,7 @@ func TestPodGetUsesDefaultClient(t *testing.T) {
 	if api, _ := got.API(); api != c {
 		t.Fatal("the pod must belong to the client it was read with")
 	}
-	if err := got.Delete(ctx); err != nil {
+	if err := got.Delete(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := kr8s.Pods.Get(ctx, "missing", &kr8s.GetOptions{API: c}); !strings.Contains(err.Error(), "not found") {

@@ -115,7 +115,7 @@ func ExampleNewPod() {
 	if err := pod.Create(ctx); err != nil {
 		log.Fatal(err)
 	}
-	defer pod.Delete(ctx)
+	defer pod.Delete(ctx, nil)
 
 	api2, _ := kr8s.API() // no arguments: the first cached client
 	got, err := kr8s.Pods.Get(ctx, "some-pod", nil)

@@ -1,5 +1,11 @@
 package kr8s
 
+import (
+	"fmt"
+	"maps"
+	"slices"
+)
+
 // Pod is a Pod object.
 type Pod struct{ *Object }
 
@@ -12,3 +18,159 @@ var Pods = &KindOf[*Pod]{
 // NewPod builds a Pod from a map, a struct or JSON, bound to the client
 // given with WithAPI or else to the default client (kr8s's Pod({...})).
 func NewPod(src any, opts ...ObjectOption) (*Pod, error) { return Pods.New(src, opts...) }
+
+// Ready reports whether the pod, as last read, has the condition
+// Ready=True. kr8s's ready() refreshes first; call Refresh or use a watch
+// for a current answer.
+func (p *Pod) Ready() bool {
+	conds, _ := p.Status()["conditions"].([]any)
+	for _, c := range conds {
+		m, _ := c.(map[string]any)
+		if m["type"] == "Ready" {
+			return m["status"] == "True"
+		}
+	}
+	return false
+}
+
+// Tolerate adds a toleration to .spec.tolerations, locally: create the
+// pod, or patch it, to send it (kr8s's tolerate patches the server at
+// once). Empty value and effect are left out, which Kubernetes reads as
+// "any". operator is "Equal" or "Exists" (empty means Equal).
+func (p *Pod) Tolerate(key, operator, value, effect string) {
+	t := map[string]any{"key": key}
+	if operator != "" {
+		t["operator"] = operator
+	}
+	if value != "" {
+		t["value"] = value
+	}
+	if effect != "" {
+		t["effect"] = effect
+	}
+	spec := p.Spec()
+	if spec == nil {
+		spec = map[string]any{}
+		p.raw["spec"] = spec
+	}
+	list, _ := spec["tolerations"].([]any)
+	spec["tolerations"] = append(list, t)
+}
+
+// GenPodOptions are the optional parts of a pod built by GenPod. The zero
+// value gives one container and restartPolicy Always.
+type GenPodOptions struct {
+	// GenerateName asks the server to name the pod with this prefix; the
+	// name given to GenPod may then be empty.
+	GenerateName string
+	// Namespace sets .metadata.namespace; empty means the client's.
+	Namespace   string
+	Labels      map[string]string
+	Annotations map[string]string
+	// Command replaces the image's entrypoint; Args its arguments.
+	Command []string
+	Args    []string
+	// Env sets environment variables, in key order.
+	Env map[string]string
+	// Ports lists container ports (TCP).
+	Ports []int
+	// Resources is the container's resources, such as
+	// {"limits": {"nvidia.com/gpu": 1}}.
+	Resources map[string]any
+	// ImagePullPolicy is Always, IfNotPresent or Never; empty means the
+	// server's default.
+	ImagePullPolicy string
+	// RestartPolicy is Always (the default), OnFailure or Never.
+	RestartPolicy string
+}
+
+// GenPod builds, without touching the server, a pod with one container
+// named after the pod (or "container" when only GenerateName is set)
+// running image (kr8s's Pod.gen). o may be nil.
+//
+//	pod, err := kr8s.GenPod("web", "nginx:1.27", &kr8s.GenPodOptions{Ports: []int{80}})
+//	err = pod.Create(ctx)
+func GenPod(name, image string, o *GenPodOptions, opts ...ObjectOption) (*Pod, error) {
+	if o == nil {
+		o = &GenPodOptions{}
+	}
+	if image == "" {
+		return nil, fmt.Errorf("gen pod %q: empty image; want an image such as \"nginx:1.27\"", name)
+	}
+	if name == "" && o.GenerateName == "" {
+		return nil, fmt.Errorf("gen pod: want a name or GenPodOptions.GenerateName")
+	}
+	meta := map[string]any{}
+	container := map[string]any{"name": "container", "image": image}
+	if name != "" {
+		meta["name"] = name
+		container["name"] = name
+	}
+	setIf(meta, "generateName", o.GenerateName)
+	setIf(meta, "namespace", o.Namespace)
+	if len(o.Labels) > 0 {
+		meta["labels"] = anyMap(o.Labels)
+	}
+	if len(o.Annotations) > 0 {
+		meta["annotations"] = anyMap(o.Annotations)
+	}
+	if len(o.Command) > 0 {
+		container["command"] = anySlice(o.Command)
+	}
+	if len(o.Args) > 0 {
+		container["args"] = anySlice(o.Args)
+	}
+	if len(o.Env) > 0 {
+		var env []any
+		for _, k := range slices.Sorted(maps.Keys(o.Env)) {
+			env = append(env, map[string]any{"name": k, "value": o.Env[k]})
+		}
+		container["env"] = env
+	}
+	if len(o.Ports) > 0 {
+		var ports []any
+		for _, p := range o.Ports {
+			ports = append(ports, map[string]any{"containerPort": float64(p)})
+		}
+		container["ports"] = ports
+	}
+	if o.Resources != nil {
+		container["resources"] = o.Resources
+	}
+	setIf(container, "imagePullPolicy", o.ImagePullPolicy)
+	restart := o.RestartPolicy
+	if restart == "" {
+		restart = "Always"
+	}
+	return NewPod(map[string]any{
+		"apiVersion": "v1",
+		"kind":       "Pod",
+		"metadata":   meta,
+		"spec": map[string]any{
+			"containers":    []any{container},
+			"restartPolicy": restart,
+		},
+	}, opts...)
+}
+
+func setIf(m map[string]any, key, value string) {
+	if value != "" {
+		m[key] = value
+	}
+}
+
+func anyMap(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func anySlice(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}

@@ -3,8 +3,10 @@ package kr8s
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 )
 
 // Create creates the object on the server and refreshes it from the
@@ -24,22 +26,218 @@ func (o *Object) Create(ctx context.Context) error {
 	if err := c.doJSON(ctx, http.MethodPost, r, &out); err != nil {
 		return err
 	}
-	o.raw = out
+	o.setRaw(out)
 	return nil
 }
 
-// Delete deletes the object. A missing object is ErrNotFound.
-func (o *Object) Delete(ctx context.Context) error {
+// Exists reports whether the object is on the server, with one GET. It
+// leaves the object as it is. A missing object is (false, nil); any other
+// failure is an error.
+func (o *Object) Exists(ctx context.Context) (bool, error) {
+	c, r, err := o.target("exists")
+	if err != nil {
+		return false, err
+	}
+	var out map[string]any
+	err = c.doJSON(ctx, http.MethodGet, r, &out)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, ErrNotFound):
+		return false, nil
+	}
+	return false, err
+}
+
+// Refresh reads the object again with one GET and replaces its contents
+// with the server's, dropping local changes. A missing object is
+// ErrNotFound.
+func (o *Object) Refresh(ctx context.Context) error {
+	c, r, err := o.target("refresh")
+	if err != nil {
+		return err
+	}
+	var out map[string]any
+	if err := c.doJSON(ctx, http.MethodGet, r, &out); err != nil {
+		return err
+	}
+	o.setRaw(out)
+	return nil
+}
+
+// DeleteOptions are the options of Delete. The zero value deletes with
+// the server's defaults: the kind's propagation policy and the object's
+// grace period.
+type DeleteOptions struct {
+	// PropagationPolicy is "Foreground", "Background" or "Orphan": what
+	// happens to the objects the deleted one owns. Empty means the kind's
+	// default (Background for most kinds).
+	PropagationPolicy string
+	// GracePeriodSeconds overrides the object's grace period; 0 deletes
+	// at once. Nil means the object's own.
+	GracePeriodSeconds *int64
+	// DryRun asks the server to check the delete without doing it.
+	DryRun bool
+	// Wait makes Delete return only when the object is gone from the
+	// server (finalizers and graceful termination done), watching it
+	// rather than polling. ctx bounds the wait. Ignored with DryRun.
+	Wait bool
+}
+
+// deleteBody is the wire form of meta/v1 DeleteOptions
+// (k8s.io/apimachinery/pkg/apis/meta/v1/types.go).
+type deleteBody struct {
+	Kind               string   `json:"kind"`
+	APIVersion         string   `json:"apiVersion"`
+	GracePeriodSeconds *int64   `json:"gracePeriodSeconds,omitempty"`
+	PropagationPolicy  string   `json:"propagationPolicy,omitempty"`
+	DryRun             []string `json:"dryRun,omitempty"`
+}
+
+// Delete deletes the object. A missing object is ErrNotFound. With
+// opts.Wait it returns when the object is gone, not when the server has
+// accepted the delete. Unlike kr8s there is no force flag: a zero
+// GracePeriodSeconds is what kubectl --force sends.
+func (o *Object) Delete(ctx context.Context, opts *DeleteOptions) error {
+	if opts == nil {
+		opts = &DeleteOptions{}
+	}
+	c, r, err := o.target("delete")
+	if err != nil {
+		return err
+	}
+	switch opts.PropagationPolicy {
+	case "", "Foreground", "Background", "Orphan":
+	default:
+		return fmt.Errorf("delete %s: unknown propagation policy %q: want \"Foreground\", \"Background\" or \"Orphan\"", o, opts.PropagationPolicy)
+	}
+	b := deleteBody{Kind: "DeleteOptions", APIVersion: "v1", GracePeriodSeconds: opts.GracePeriodSeconds, PropagationPolicy: opts.PropagationPolicy}
+	if opts.DryRun {
+		b.DryRun = []string{"All"}
+	}
+	body, err := json.Marshal(b)
+	if err != nil {
+		return fmt.Errorf("delete %s: %w", o, err)
+	}
+	r.Body = bodyReader(body)
+	// The answer is the object (still terminating, or as it was when
+	// removed) or a Status, depending on the kind; either way a 2xx means
+	// the delete was accepted.
+	var out map[string]any
+	if err := c.doJSON(ctx, http.MethodDelete, r, &out); err != nil {
+		return err
+	}
+	if !opts.Wait || opts.DryRun {
+		return nil
+	}
+	uid, _ := o.Metadata()["uid"].(string)
+	if out["kind"] != "Status" {
+		if m, ok := out["metadata"].(map[string]any); ok {
+			if u, ok := m["uid"].(string); ok {
+				uid = u
+			}
+		}
+	}
+	if err := o.waitGone(ctx, c, r.Namespace, uid); err != nil {
+		return fmt.Errorf("delete %s: wait: %w", o, err)
+	}
+	return nil
+}
+
+// waitGone waits, watching, until no object with o's name and the given
+// uid exists. An empty uid matches any object of that name.
+func (o *Object) waitGone(ctx context.Context, c *Client, namespace, uid string) error {
+	same := func(obj *Object) bool {
+		u, _ := obj.Metadata()["uid"].(string)
+		return uid == "" || u == uid
+	}
+	// List first, so that an object already gone is seen as gone and the
+	// watch starts from a version that cannot miss the Deleted event.
+	lo := ListOptions{API: c, Namespace: namespace, FieldSelector: "metadata.name=" + o.Name()}
+	present := false
+	rv, err := o.kind.list(ctx, &lo, func(obj *Object) bool {
+		present = present || same(obj)
+		return true
+	})
+	if err != nil || !present {
+		return err
+	}
+	done := false
+	var relistErr error
+	err = o.kind.watch(ctx, &WatchOptions{
+		ListOptions:     ListOptions{API: c, Namespace: namespace},
+		Name:            o.Name(),
+		ResourceVersion: rv,
+	}, func(t EventType, obj *Object) bool {
+		switch t {
+		case Deleted:
+			done = same(obj)
+		case Added, Modified:
+			done = !same(obj) // replaced by a new object of that name
+		case Relisted:
+			// The history ran out; ask directly whether it is still there.
+			cur := &Object{api: c, kind: o.kind, raw: map[string]any{"metadata": map[string]any{"name": o.Name(), "namespace": namespace}}}
+			err := cur.Refresh(ctx)
+			switch {
+			case errors.Is(err, ErrNotFound):
+				done = true
+			case err != nil:
+				relistErr = err
+				return false
+			default:
+				done = !same(cur)
+			}
+		}
+		return !done
+	})
+	switch {
+	case done:
+		return nil
+	case relistErr != nil:
+		return relistErr
+	case err != nil:
+		return err
+	}
+	return ctx.Err()
+}
+
+// target returns the client and the Request addressing the object itself.
+func (o *Object) target(verb string) (*Client, Request, error) {
+	if o.Name() == "" {
+		return nil, Request{}, fmt.Errorf("%s %s: the object has no name (.metadata.name)", verb, o.kind.Kind)
+	}
 	c, err := o.API()
 	if err != nil {
-		return err
+		return nil, Request{}, err
 	}
-	if o.Name() == "" {
-		return fmt.Errorf("delete %s: the object has no name", o.kind.Kind)
+	return c, o.kind.request(c, o.Namespace(), o.Name()), nil
+}
+
+// setRaw replaces the object's contents with a server answer, keeping
+// kind and apiVersion, which some answers leave out.
+func (o *Object) setRaw(out map[string]any) {
+	if out == nil {
+		return
 	}
-	resp, err := c.Call(ctx, http.MethodDelete, o.kind.request(c, o.Namespace(), o.Name()))
-	if err != nil {
-		return err
+	if _, ok := out["kind"]; !ok {
+		out["kind"] = o.kind.Kind
 	}
-	return resp.Body.Close()
+	if _, ok := out["apiVersion"]; !ok {
+		out["apiVersion"] = o.kind.GroupVersion()
+	}
+	o.raw = out
+}
+
+// writeQuery holds the query parameters every write verb shares
+// (k8s.io/apimachinery/pkg/apis/meta/v1 CreateOptions, UpdateOptions,
+// PatchOptions).
+func writeQuery(dryRun bool, fieldManager string) url.Values {
+	q := url.Values{}
+	if dryRun {
+		q.Set("dryRun", "All")
+	}
+	if fieldManager != "" {
+		q.Set("fieldManager", fieldManager)
+	}
+	return q
 }

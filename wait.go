@@ -186,17 +186,19 @@ func (o *Object) wait(ctx context.Context, all bool, conditions []string) error 
 		return all, nil
 	}
 	what := fmt.Sprintf("wait for %s %s", o, strings.Join(conditions, ", "))
-	if waitsForDelete {
-		// The watch below starts from a list, which says nothing about an
-		// object that is already gone.
-		_, err := o.kind.get(ctx, o.Name(), &GetOptions{API: c, Namespace: o.Namespace()})
-		if errors.Is(err, ErrNotFound) {
-			return nil
-		}
-	}
 	done := false
 	var werr error
-	err = o.kind.watch(ctx, &WatchOptions{Name: o.Name(), ListOptions: ListOptions{API: c, Namespace: o.Namespace()}},
+	wo := &WatchOptions{Name: o.Name(), ListOptions: ListOptions{API: c, Namespace: o.Namespace()}}
+	// The watch starts from a list; an object already gone shows as an
+	// empty list, not as an event.
+	wo.listed = func(n int) bool {
+		if n == 0 && waitsForDelete {
+			done = true
+			return false
+		}
+		return true
+	}
+	err = o.kind.watch(ctx, wo,
 		func(t EventType, obj *Object) bool {
 			switch t {
 			case Relisted:

@@ -42,6 +42,9 @@ type WatchOptions struct {
 	// first. Empty means: list, send an Added event for each existing
 	// object, then watch from the list's version.
 	ResourceVersion string
+
+	// listed, when set, is told how many objects the initial list found.
+	listed func(n int) bool
 }
 
 type watchEvent struct {
@@ -84,6 +87,9 @@ func (k *Kind) watch(ctx context.Context, o *WatchOptions, yield func(EventType,
 		ok, err := w.relist(ctx, false, yield)
 		if err != nil || !ok {
 			return err
+		}
+		if o.listed != nil && !o.listed(len(w.known)) {
+			return nil
 		}
 	}
 	failures := 0

@@ -39,7 +39,7 @@ func main() {
 	if err := pod.Create(ctx); err != nil {
 		log.Fatal(err)
 	}
-	defer pod.Delete(context.Background())
+	defer pod.Delete(context.Background(), nil)
 	fmt.Printf("created pod %s/%s\n", pod.Namespace(), pod.Name())
 
 	got, err := kr8s.Pods.Get(ctx, "hello", nil)

@@ -1,0 +1,188 @@
+package kr8s
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/kr8s-go/kr8s/internal/manifest"
+)
+
+// LoadObjects reads the objects in a YAML or JSON manifest: several YAML
+// documents separated by "---", or one or more JSON objects; a List is
+// expanded into its items. Each object must have apiVersion and kind.
+//
+// Objects of the built-in kinds get their typed kind at once, without
+// touching the server; other kinds (CRDs, StorageClass, ...) are looked up
+// in discovery when a verb first needs them. Objects are bound to the
+// client given with WithAPI, else to the default client.
+func LoadObjects(data []byte, opts ...ObjectOption) ([]*Object, error) {
+	docs, err := manifest.Decode(data, "")
+	if err != nil {
+		return nil, fmt.Errorf("load objects: %w", err)
+	}
+	return objectsFromDocs(docs, opts)
+}
+
+// LoadFiles reads the objects in files and directories, in order, like
+// LoadObjects. A directory contributes its .yaml, .yml and .json files in
+// name order, and its subdirectories too when recursive (kr8s's
+// objects_from_files, which reads only .yaml files).
+func LoadFiles(paths []string, recursive bool, opts ...ObjectOption) ([]*Object, error) {
+	docs, err := manifest.ReadFiles(paths, recursive)
+	if err != nil {
+		return nil, fmt.Errorf("load files: %w", err)
+	}
+	return objectsFromDocs(docs, opts)
+}
+
+func objectsFromDocs(docs []manifest.Document, opts []ObjectOption) ([]*Object, error) {
+	var cfg objectConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	out := make([]*Object, 0, len(docs))
+	for _, d := range docs {
+		var raw map[string]any
+		if err := json.Unmarshal(d.JSON, &raw); err != nil {
+			return nil, fmt.Errorf("load objects: %s document %d: %w", sourceName(d.Source), d.Index, err)
+		}
+		apiVersion, _ := raw["apiVersion"].(string)
+		kind, _ := raw["kind"].(string)
+		k, err := kindOfManifest(apiVersion, kind)
+		if err != nil {
+			return nil, fmt.Errorf("load objects: %s document %d: %w", sourceName(d.Source), d.Index, err)
+		}
+		out = append(out, &Object{api: cfg.api, kind: k, raw: raw})
+	}
+	return out, nil
+}
+
+func sourceName(s string) string {
+	if s == "" {
+		return "<input>"
+	}
+	return s
+}
+
+// kindOfManifest returns the built-in kind for apiVersion and kind, or an
+// unresolved Kind (no Plural) for discovery to complete.
+func kindOfManifest(apiVersion, kind string) (*Kind, error) {
+	if k := builtinKind(apiVersion, kind); k != nil {
+		return k, nil
+	}
+	group, version, ok := strings.Cut(apiVersion, "/")
+	if !ok {
+		group, version = "", apiVersion
+	}
+	if version == "" || strings.Contains(version, "/") || kind == "" {
+		return nil, fmt.Errorf("invalid apiVersion %q or kind %q: want apiVersion \"v1\" or \"group/version\" and a kind", apiVersion, kind)
+	}
+	return &Kind{Group: group, Version: version, Kind: kind}, nil
+}
+
+// resolved reports whether the kind knows its resource name. A kind read
+// from a manifest that is not built in does not until ensureKind.
+func (k *Kind) resolved() bool { return k.Plural != "" }
+
+// ensureKind completes a kind read from a manifest (a CRD or another kind
+// that is not built in) from discovery: its plural name and scope. Verbs
+// that address the object call it first; it costs nothing once resolved.
+// The apiVersion must be served as written: a kind the server serves only
+// in another version is an error.
+func (o *Object) ensureKind(ctx context.Context) error {
+	if o.kind.resolved() {
+		return nil
+	}
+	c, err := o.API()
+	if err != nil {
+		return err
+	}
+	want := o.kind
+	name := want.Kind
+	if want.Group != "" {
+		name += "." + want.Group
+	}
+	k, err := c.LookupKind(ctx, name+"/"+want.Version)
+	if err == nil && (k.Kind != want.Kind || k.Group != want.Group || k.Version != want.Version) {
+		// The name matched another resource's plural or short name.
+		k, err = exactKind(ctx, c, want)
+	}
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", want.GroupVersion(), want.Kind, err)
+	}
+	o.kind = k
+	return nil
+}
+
+// exactKind finds the resource whose group, version and kind are k's.
+func exactKind(ctx context.Context, c *Client, k *Kind) (*Kind, error) {
+	all, err := c.APIResources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		r := &all[i]
+		if r.Group == k.Group && r.Version == k.Version && r.Kind == k.Kind {
+			return r.AsKind(), nil
+		}
+	}
+	return nil, fmt.Errorf("%w %s in %s: the server does not serve it", ErrUnknownKind, k.Kind, k.GroupVersion())
+}
+
+// YAML returns the object as YAML, laid out like kubectl -o yaml:
+// apiVersion, kind and metadata first, then the other fields in key
+// order.
+func (o *Object) YAML() ([]byte, error) {
+	b, err := o.orderedJSON()
+	if err != nil {
+		return nil, err
+	}
+	return manifest.ToYAML(b)
+}
+
+// JSON returns the object as JSON indented by four spaces, like kubectl
+// -o json, with the fields in the same order as YAML. MarshalJSON gives
+// the compact form.
+func (o *Object) JSON() ([]byte, error) {
+	b, err := o.orderedJSON()
+	if err != nil {
+		return nil, err
+	}
+	return manifest.ToJSON(b, true)
+}
+
+// orderedJSON encodes the object with apiVersion, kind and metadata
+// first, and without escaping <, > and &, which kubectl leaves alone.
+func (o *Object) orderedJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	first := []string{"apiVersion", "kind", "metadata"}
+	keys := slices.DeleteFunc(slices.Sorted(maps.Keys(o.raw)), func(k string) bool { return slices.Contains(first, k) })
+	buf.WriteByte('{')
+	n := 0
+	for _, k := range append(first, keys...) {
+		v, ok := o.raw[k]
+		if !ok {
+			continue
+		}
+		if n > 0 {
+			buf.WriteByte(',')
+		}
+		n++
+		if err := enc.Encode(k); err != nil {
+			return nil, err
+		}
+		buf.WriteByte(':')
+		if err := enc.Encode(v); err != nil {
+			return nil, fmt.Errorf("encode %s: .%s: %w", o, k, err)
+		}
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}

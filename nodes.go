@@ -1,0 +1,297 @@
+package kr8s
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// mergePatch sends a JSON merge patch to the object and keeps the
+// server's answer.
+func (o *Object) mergePatch(ctx context.Context, patch any) error {
+	c, err := o.API()
+	if err != nil {
+		return err
+	}
+	body, err := json.Marshal(patch)
+	if err != nil {
+		return err
+	}
+	r := o.kind.request(c, o.Namespace(), o.Name())
+	r.Body, r.ContentType = bodyReader(body), "application/merge-patch+json"
+	var out map[string]any
+	if err := c.doJSON(ctx, http.MethodPatch, r, &out); err != nil {
+		return err
+	}
+	o.raw = out
+	return nil
+}
+
+// Cordon marks the node unschedulable.
+func (n *Node) Cordon(ctx context.Context) error {
+	return n.mergePatch(ctx, map[string]any{"spec": map[string]any{"unschedulable": true}})
+}
+
+// Uncordon marks the node schedulable again.
+func (n *Node) Uncordon(ctx context.Context) error {
+	return n.mergePatch(ctx, map[string]any{"spec": map[string]any{"unschedulable": nil}})
+}
+
+// Taint adds or removes taints with kubectl's syntax: "key=value:Effect"
+// or "key:Effect" adds (replacing a taint with the same key and effect),
+// "key:Effect-" removes that taint and "key-" removes every taint with the
+// key. The update carries the node's resourceVersion, so a concurrent
+// change is ErrConflict rather than lost.
+func (n *Node) Taint(ctx context.Context, taints ...string) error {
+	if err := n.refresh(ctx); err != nil {
+		return err
+	}
+	cur := n.Taints()
+	for _, spec := range taints {
+		remove := strings.HasSuffix(spec, "-")
+		t, err := parseTaint(strings.TrimSuffix(spec, "-"), remove)
+		if err != nil {
+			return err
+		}
+		before := len(cur)
+		cur = slices.DeleteFunc(cur, func(x Taint) bool {
+			return x.Key == t.Key && (t.Effect == "" || x.Effect == t.Effect)
+		})
+		if remove {
+			if len(cur) == before {
+				return fmt.Errorf("taint %q not found on node %s", spec, n.Name())
+			}
+			continue
+		}
+		cur = append(cur, t)
+	}
+	list := make([]any, len(cur))
+	for i, t := range cur {
+		m := map[string]any{"key": t.Key, "effect": t.Effect}
+		if t.Value != "" {
+			m["value"] = t.Value
+		}
+		if t.TimeAdded != "" {
+			m["timeAdded"] = t.TimeAdded
+		}
+		list[i] = m
+	}
+	return n.mergePatch(ctx, map[string]any{
+		"metadata": map[string]any{"resourceVersion": n.resourceVersion()},
+		"spec":     map[string]any{"taints": list},
+	})
+}
+
+var taintEffects = []string{"NoSchedule", "PreferNoSchedule", "NoExecute"}
+
+func parseTaint(s string, removal bool) (Taint, error) {
+	var t Taint
+	kv, effect, hasEffect := strings.Cut(s, ":")
+	t.Key, t.Value, _ = strings.Cut(kv, "=")
+	if t.Key == "" {
+		return t, fmt.Errorf("invalid taint %q: want key[=value]:Effect", s)
+	}
+	if hasEffect {
+		if !slices.Contains(taintEffects, effect) {
+			return t, fmt.Errorf("invalid taint effect %q: want one of %v", effect, taintEffects)
+		}
+		t.Effect = effect
+	} else if !removal {
+		return t, fmt.Errorf("invalid taint %q: an effect is required, such as %q", s, s+":NoSchedule")
+	}
+	return t, nil
+}
+
+// refresh re-reads the object.
+func (o *Object) refresh(ctx context.Context) error {
+	c, err := o.API()
+	if err != nil {
+		return err
+	}
+	fresh, err := o.kind.get(ctx, o.Name(), &GetOptions{API: c, Namespace: o.Namespace()})
+	if err != nil {
+		return err
+	}
+	o.raw = fresh.raw
+	return nil
+}
+
+// DrainOptions are the options of Drain. The zero value evicts every
+// evictable pod, fails on pods without a controller or with emptyDir data,
+// and waits without a limit of its own (bound it with ctx or Timeout).
+type DrainOptions struct {
+	// Force also deletes pods that no controller manages; they are not
+	// recreated.
+	Force bool
+	// DeleteEmptyDirData allows evicting pods with emptyDir volumes,
+	// whose data is lost.
+	DeleteEmptyDirData bool
+	// GracePeriodSeconds overrides each pod's grace period when set.
+	GracePeriodSeconds *int64
+	// PodSelector limits the drain to pods with these labels (kubectl's
+	// --pod-selector).
+	PodSelector string
+	// Timeout bounds the whole drain; 0 means only ctx does.
+	Timeout time.Duration
+	// OnProgress receives each step, for progress lines.
+	OnProgress func(DrainEvent)
+}
+
+// DrainEvent is a step of a drain.
+type DrainEvent struct {
+	Pod    string // namespace/name
+	Action string // "skip-daemonset", "evict", "blocked" (a PDB said 429), "evicted", "gone"
+	Detail string
+}
+
+// Drain cordons the node and evicts its pods through the Eviction API, as
+// kubectl drain does: it honours PodDisruptionBudgets by retrying an
+// eviction the server refuses with 429, leaves DaemonSet and mirror pods,
+// refuses pods without a controller unless Force, and waits until the
+// evicted pods are gone.
+func (n *Node) Drain(ctx context.Context, o *DrainOptions) error {
+	if o == nil {
+		o = &DrainOptions{}
+	}
+	if o.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
+		defer cancel()
+	}
+	progress := func(p *Pod, action, detail string) {
+		if o.OnProgress != nil {
+			o.OnProgress(DrainEvent{Pod: p.Namespace() + "/" + p.Name(), Action: action, Detail: detail})
+		}
+	}
+	c, err := n.API()
+	if err != nil {
+		return err
+	}
+	if err := n.Cordon(ctx); err != nil {
+		return fmt.Errorf("drain %s: cordon: %w", n.Name(), err)
+	}
+	pods, err := Pods.ListAll(ctx, &ListOptions{API: c, Namespace: AllNamespaces,
+		FieldSelector: "spec.nodeName=" + n.Name(), LabelSelector: o.PodSelector})
+	if err != nil {
+		return fmt.Errorf("drain %s: %w", n.Name(), err)
+	}
+	var evict []*Pod
+	var problems []string
+	for _, p := range pods {
+		switch kind := p.controllerKind(); {
+		case p.Annotations()["kubernetes.io/config.mirror"] != "":
+			progress(p, "skip-mirror", "")
+		case kind == "DaemonSet":
+			progress(p, "skip-daemonset", "")
+		case p.finished():
+			evict = append(evict, p)
+		case kind == "" && !o.Force:
+			problems = append(problems, fmt.Sprintf("%s/%s has no controller (use Force)", p.Namespace(), p.Name()))
+		case p.hasEmptyDir() && !o.DeleteEmptyDirData:
+			problems = append(problems, fmt.Sprintf("%s/%s has emptyDir data (use DeleteEmptyDirData)", p.Namespace(), p.Name()))
+		default:
+			evict = append(evict, p)
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("drain %s: cannot evict: %s", n.Name(), strings.Join(problems, "; "))
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(evict))
+	for i, p := range evict {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = p.evict(ctx, o.GracePeriodSeconds, progress)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("drain %s: %w", n.Name(), err)
+	}
+	return nil
+}
+
+// evict asks the Eviction API to evict the pod, retrying while a
+// PodDisruptionBudget refuses (429), then waits until the pod is gone.
+func (p *Pod) evict(ctx context.Context, grace *int64, progress func(*Pod, string, string)) error {
+	c, err := p.API()
+	if err != nil {
+		return err
+	}
+	ev := map[string]any{
+		"apiVersion": "policy/v1", "kind": "Eviction",
+		"metadata": map[string]any{"name": p.Name(), "namespace": p.Namespace()},
+	}
+	if grace != nil {
+		ev["deleteOptions"] = map[string]any{"gracePeriodSeconds": *grace}
+	}
+	body, _ := json.Marshal(ev)
+	for {
+		progress(p, "evict", "")
+		r := p.kind.request(c, p.Namespace(), p.Name())
+		r.URL += "/eviction"
+		r.Body = bodyReader(body)
+		var st status
+		err := c.doJSON(ctx, http.MethodPost, r, &st)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			progress(p, "gone", "")
+			return nil
+		case errors.Is(err, ErrTooManyRequests):
+			progress(p, "blocked", err.Error())
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("evict %s/%s: %w (last refusal: %v)", p.Namespace(), p.Name(), ctx.Err(), err)
+			case <-time.After(2 * time.Second):
+			}
+			continue
+		case err != nil:
+			return fmt.Errorf("evict %s/%s: %w", p.Namespace(), p.Name(), err)
+		case st.Status == "Failure":
+			// A 2xx with a Failure Status: more than one PDB matched.
+			return fmt.Errorf("evict %s/%s: %s", p.Namespace(), p.Name(), st.Message)
+		}
+		break
+	}
+	progress(p, "evicted", "")
+	if err := p.Wait(ctx, "delete"); err != nil {
+		return err
+	}
+	progress(p, "gone", "")
+	return nil
+}
+
+// controllerKind returns the kind of the pod's controller, or "".
+func (p *Pod) controllerKind() string {
+	refs, _ := p.Metadata()["ownerReferences"].([]any)
+	for _, r := range refs {
+		m, _ := r.(map[string]any)
+		if ctl, _ := m["controller"].(bool); ctl {
+			k, _ := m["kind"].(string)
+			return k
+		}
+	}
+	return ""
+}
+
+func (p *Pod) finished() bool {
+	phase, _ := p.Status()["phase"].(string)
+	return phase == "Succeeded" || phase == "Failed"
+}
+
+func (p *Pod) hasEmptyDir() bool {
+	vols, _ := p.Spec()["volumes"].([]any)
+	for _, v := range vols {
+		if m, _ := v.(map[string]any); m["emptyDir"] != nil {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,176 @@
+package kr8s
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// ProxyOptions are the options of Service.Proxy.
+type ProxyOptions struct {
+	// Port is the service port's name or number; empty means the
+	// service's only (or first) port.
+	Port string
+	// Scheme is "http" (default) or "https".
+	Scheme string
+	// Query and Header are added to the proxied request.
+	Query  url.Values
+	Header http.Header
+}
+
+// Proxy makes an HTTP request to the service through the API server's
+// service proxy (kr8s's proxy_http_request), for example
+// svc.Proxy(ctx, "GET", "/healthz", nil, nil). A non-2xx answer from the
+// service is returned as a response, not an error; close its body.
+func (s *Service) Proxy(ctx context.Context, method, path string, body io.Reader, o *ProxyOptions) (*http.Response, error) {
+	if o == nil {
+		o = &ProxyOptions{}
+	}
+	c, err := s.API()
+	if err != nil {
+		return nil, err
+	}
+	name := s.Name()
+	if o.Scheme != "" && o.Scheme != "http" {
+		name = o.Scheme + ":" + name
+	}
+	if o.Port != "" {
+		name += ":" + o.Port
+	}
+	r := s.kind.request(c, s.Namespace(), "")
+	r.URL += "/" + url.PathEscape(name) + "/proxy/" + strings.TrimPrefix(path, "/")
+	r.Query, r.Header, r.Body = o.Query, o.Header, body
+	r.AllowErrorStatus = true
+	if r.Header.Get("Accept") == "" {
+		r.Header = r.Header.Clone()
+		if r.Header == nil {
+			r.Header = http.Header{}
+		}
+		r.Header.Set("Accept", "*/*")
+	}
+	return c.Call(ctx, method, r)
+}
+
+// targetPort maps a service port to the port on pod, following the
+// service's targetPort (a number, or a container port's name).
+func (s *Service) targetPort(port int, pod *Pod) (int, error) {
+	ports, _ := s.Spec()["ports"].([]any)
+	for _, p := range ports {
+		m, _ := p.(map[string]any)
+		if n, _ := toInt(m["port"]); n != port {
+			continue
+		}
+		switch t := m["targetPort"].(type) {
+		case nil:
+			return port, nil
+		case string:
+			if n, err := strconv.Atoi(t); err == nil {
+				return n, nil
+			}
+			if n := pod.containerPort(t); n > 0 {
+				return n, nil
+			}
+			return 0, fmt.Errorf("pod %s has no container port named %q", pod.Name(), t)
+		default:
+			n, _ := toInt(t)
+			return n, nil
+		}
+	}
+	return 0, fmt.Errorf("service %s has no port %d", s.Name(), port)
+}
+
+func (p *Pod) containerPort(name string) int {
+	cs, _ := p.Spec()["containers"].([]any)
+	for _, c := range cs {
+		m, _ := c.(map[string]any)
+		ports, _ := m["ports"].([]any)
+		for _, x := range ports {
+			pm, _ := x.(map[string]any)
+			if pm["name"] == name {
+				n, _ := toInt(pm["containerPort"])
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+// errNoReadyPods is returned when a Service or Deployment has no ready
+// pod to exec in or forward to.
+var errNoReadyPods = errors.New("no ready pods")
+
+// pickReady returns the first pod that list gives.
+func pickReady(ctx context.Context, owner *Object, list func(context.Context) ([]*Pod, error)) (*Pod, error) {
+	pods, err := list(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(pods) == 0 {
+		return nil, fmt.Errorf("%s: %w", owner, errNoReadyPods)
+	}
+	return pods[0], nil
+}
+
+// PortForward forwards local connections to the service's port. Each new
+// connection goes to a ready pod chosen at that moment, on the pod port
+// the service's targetPort names, so a replaced pod is no obstacle.
+func (s *Service) PortForward(ctx context.Context, port int, o *PortForwardOptions) (*PortForward, error) {
+	c, err := s.API()
+	if err != nil {
+		return nil, err
+	}
+	target := func(ctx context.Context) (*Pod, int, error) {
+		pod, err := pickReady(ctx, s.Object, s.ReadyPods)
+		if err != nil {
+			return nil, 0, err
+		}
+		tp, err := s.targetPort(port, pod)
+		return pod, tp, err
+	}
+	f, err := startPortForward(ctx, c, target, o)
+	if err != nil {
+		return nil, fmt.Errorf("port-forward to %s: %w", s, err)
+	}
+	return f, nil
+}
+
+// PortForward forwards local connections to port on a ready pod of the
+// deployment, chosen for each connection.
+func (d *Deployment) PortForward(ctx context.Context, port int, o *PortForwardOptions) (*PortForward, error) {
+	c, err := d.API()
+	if err != nil {
+		return nil, err
+	}
+	target := func(ctx context.Context) (*Pod, int, error) {
+		pod, err := pickReady(ctx, d.Object, d.ReadyPods)
+		return pod, port, err
+	}
+	f, err := startPortForward(ctx, c, target, o)
+	if err != nil {
+		return nil, fmt.Errorf("port-forward to %s: %w", d, err)
+	}
+	return f, nil
+}
+
+// Exec runs command in one of the service's ready pods; see Pod.Exec.
+func (s *Service) Exec(ctx context.Context, command []string, o *ExecOptions) (*ExecResult, error) {
+	pod, err := pickReady(ctx, s.Object, s.ReadyPods)
+	if err != nil {
+		return nil, err
+	}
+	return pod.Exec(ctx, command, o)
+}
+
+// Exec runs command in one of the deployment's ready pods; see Pod.Exec.
+func (d *Deployment) Exec(ctx context.Context, command []string, o *ExecOptions) (*ExecResult, error) {
+	pod, err := pickReady(ctx, d.Object, d.ReadyPods)
+	if err != nil {
+		return nil, err
+	}
+	return pod.Exec(ctx, command, o)
+}

@@ -1,0 +1,218 @@
+package kr8s
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// acceptTable asks for server-side printing, meta.k8s.io/v1 Table (or
+// v1beta1 from old servers), falling back to plain JSON; it is kubectl's
+// (k8s.io/kubectl/pkg/cmd/get/get.go, tableParam).
+const acceptTable = "application/json;as=Table;v=v1;g=meta.k8s.io," +
+	"application/json;as=Table;v=v1beta1;g=meta.k8s.io," +
+	"application/json"
+
+// Table is the server's printed form of a list of objects: the columns
+// kubectl get shows and one row per object. It is kr8s's Table class,
+// which is not a resource of its own: get one with Client.Table or a
+// kind's Table method.
+type Table struct {
+	// Columns describe the cells, in order. Columns with Priority 0 are
+	// those kubectl get shows; the others are added by -o wide.
+	Columns []TableColumn
+	// Rows hold one row per object.
+	Rows []TableRow
+	// ResourceVersion is the list's resourceVersion (of the last page).
+	ResourceVersion string
+}
+
+// TableColumn describes one column of a Table (meta.k8s.io/v1
+// TableColumnDefinition).
+type TableColumn struct {
+	// Name is the server's column name, such as "Name" or "Restarts";
+	// kubectl prints it upper-cased.
+	Name string `json:"name"`
+	// Type is the OpenAPI type of the cells: "string", "integer",
+	// "number", "boolean" or "date".
+	Type string `json:"type"`
+	// Format refines Type, such as "name" for the Name column.
+	Format      string `json:"format"`
+	Description string `json:"description"`
+	// Priority 0 columns are always shown; higher ones only when wide.
+	Priority int `json:"priority"`
+}
+
+// TableRow is one object's row of a Table.
+type TableRow struct {
+	// Cells hold one value per column: a string, a float64, a bool or
+	// nil.
+	Cells []any
+	// Object holds the object's metadata only (a PartialObjectMetadata);
+	// its Kind is the listed kind, so verbs such as Delete work on it.
+	Object *Object
+}
+
+// tableWire is a Table as the server sends it.
+type tableWire struct {
+	Kind     string `json:"kind"`
+	Metadata struct {
+		ResourceVersion string `json:"resourceVersion"`
+		Continue        string `json:"continue"`
+	} `json:"metadata"`
+	Columns []TableColumn `json:"columnDefinitions"`
+	Rows    []struct {
+		Cells  []any          `json:"cells"`
+		Object map[string]any `json:"object"`
+	} `json:"rows"`
+	// Items and the object fields are set when the server answered with
+	// plain JSON (a list or one object) rather than a Table.
+	Items []map[string]any `json:"items"`
+}
+
+// Table reads the kind's objects as the server prints them (server-side
+// printing, as kubectl get does): the named objects, one GET each, or
+// without names the whole list, paged with limit and continue and merged
+// into one Table. namespace overrides o.Namespace when set; o's selectors
+// apply to a list and are an error with names. o may be nil.
+//
+// A server that cannot print the kind (some aggregated API servers)
+// answers with plain JSON; Table then gives kubectl's default columns,
+// Name and Created At.
+func (c *Client) Table(ctx context.Context, kind *Kind, namespace string, names []string, o *ListOptions) (*Table, error) {
+	lo := ListOptions{}
+	if o != nil {
+		lo = *o
+	}
+	if namespace != "" {
+		lo.Namespace = namespace
+	}
+	if !kind.resolved() {
+		return nil, fmt.Errorf("table %s: the kind has no resource name (Plural)", kind.Kind)
+	}
+	q, err := lo.query()
+	if err != nil {
+		return nil, fmt.Errorf("table %s: %w", kind.Plural, err)
+	}
+	selectors := len(q) > 0
+	q.Set("includeObject", "Metadata")
+	t := &Table{}
+	if len(names) > 0 {
+		if selectors {
+			return nil, fmt.Errorf("table %s: names and selectors do not mix; give one or the other", kind.Plural)
+		}
+		if lo.Namespace == AllNamespaces {
+			return nil, fmt.Errorf("table %s: a name needs one namespace, not AllNamespaces", kind.Plural)
+		}
+		for _, name := range names {
+			if name == "" {
+				return nil, fmt.Errorf("table %s: empty name", kind.Plural)
+			}
+			r := kind.request(c, lo.Namespace, name)
+			r.Query = q
+			if _, err := c.tablePage(ctx, kind, r, t); err != nil {
+				return nil, err
+			}
+		}
+		return t, nil
+	}
+	limit := lo.Limit
+	if limit == 0 {
+		limit = DefaultPageSize
+	}
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	if lo.ResourceVersion != "" {
+		q.Set("resourceVersion", lo.ResourceVersion)
+	}
+	for {
+		r := kind.collection(c, lo.Namespace)
+		r.Query = q
+		cont, err := c.tablePage(ctx, kind, r, t)
+		if err != nil {
+			return nil, err
+		}
+		if cont == "" {
+			return t, nil
+		}
+		q.Set("continue", cont)
+		q.Del("resourceVersion") // a continue token carries it
+	}
+}
+
+// Table reads the kind's objects as the server prints them, with the
+// client in o.API or else API(); see Client.Table.
+//
+//	t, err := kr8s.Pods.Table(ctx, nil, &kr8s.ListOptions{Namespace: "default"})
+func (k *Kind) Table(ctx context.Context, names []string, o *ListOptions) (*Table, error) {
+	var api *Client
+	if o != nil {
+		api = o.API
+	}
+	c, err := k.client(api)
+	if err != nil {
+		return nil, err
+	}
+	return c.Table(ctx, k, "", names, o)
+}
+
+// tablePage reads one Table response into t and returns its continue
+// token.
+func (c *Client) tablePage(ctx context.Context, kind *Kind, r Request, t *Table) (string, error) {
+	r.Header = http.Header{"Accept": {acceptTable}}
+	var raw json.RawMessage
+	if err := c.doJSON(ctx, http.MethodGet, r, &raw); err != nil {
+		return "", err
+	}
+	var w tableWire
+	if err := json.Unmarshal(raw, &w); err != nil {
+		path, _ := r.Path()
+		return "", fmt.Errorf("table %s: decode response: %w", path, err)
+	}
+	if w.Kind != "Table" {
+		return w.Metadata.Continue, plainTable(c, kind, raw, &w, t)
+	}
+	if t.Columns == nil {
+		t.Columns = w.Columns
+	}
+	for _, row := range w.Rows {
+		tr := TableRow{Cells: row.Cells}
+		if row.Object != nil {
+			tr.Object = &Object{api: c, kind: kind, raw: row.Object}
+		}
+		t.Rows = append(t.Rows, tr)
+	}
+	t.ResourceVersion = w.Metadata.ResourceVersion
+	return w.Metadata.Continue, nil
+}
+
+// plainTable fills t from a plain JSON answer with the columns the API
+// server's default table convertor prints
+// (k8s.io/apiserver/pkg/registry/rest/table.go).
+func plainTable(c *Client, kind *Kind, raw json.RawMessage, w *tableWire, t *Table) error {
+	if t.Columns == nil {
+		t.Columns = []TableColumn{
+			{Name: "Name", Type: "string", Format: "name", Description: "Name must be unique within a namespace."},
+			{Name: "Created At", Type: "date", Description: "CreationTimestamp is a timestamp representing the server time when this object was created."},
+		}
+	}
+	items := w.Items
+	if items == nil && w.Kind != "" && !strings.HasSuffix(w.Kind, "List") {
+		var obj map[string]any
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			return err
+		}
+		items = []map[string]any{obj}
+	}
+	for _, item := range items {
+		obj := &Object{api: c, kind: kind, raw: item}
+		created, _ := obj.Metadata()["creationTimestamp"].(string)
+		t.Rows = append(t.Rows, TableRow{Cells: []any{obj.Name(), created}, Object: obj})
+	}
+	t.ResourceVersion = w.Metadata.ResourceVersion
+	return nil
+}

@@ -1,0 +1,94 @@
+package kr8s_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kr8s-go/kr8s"
+)
+
+func TestTable(t *testing.T) {
+	ctx := context.Background()
+	c, rc, ns := twinsClient(t)
+	want := []string{"p1", "p2", "p3"}
+	for _, name := range want {
+		pod, err := kr8s.GenPod(name, "nginx", &kr8s.GenPodOptions{Labels: map[string]string{"app": "table"}}, kr8s.WithAPI(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pod.Create(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	check := func(t *testing.T, tab *kr8s.Table, want []string) {
+		t.Helper()
+		var cols []string
+		for _, col := range tab.Columns {
+			if col.Priority == 0 {
+				cols = append(cols, strings.ToUpper(col.Name))
+			}
+		}
+		if want := []string{"NAME", "READY", "STATUS", "RESTARTS", "AGE"}; !slices.Equal(cols, want) {
+			t.Errorf("columns %v, want %v", cols, want)
+		}
+		var names []string
+		for _, row := range tab.Rows {
+			if len(row.Cells) != len(tab.Columns) {
+				t.Errorf("row %v has %d cells for %d columns", row.Cells, len(row.Cells), len(tab.Columns))
+			}
+			name, _ := row.Cells[0].(string)
+			names = append(names, name)
+			if row.Object == nil || row.Object.Name() != name || row.Object.Namespace() != ns || row.Object.Kind() != &kr8s.Pods.Kind {
+				t.Errorf("row %s: object %v", name, row.Object)
+			}
+			if ready, _ := row.Cells[1].(string); !strings.HasSuffix(ready, "/1") {
+				t.Errorf("row %s: READY %q, want n/1", name, ready)
+			}
+		}
+		if !slices.Equal(names, want) {
+			t.Errorf("rows %v, want %v", names, want)
+		}
+	}
+
+	t.Run("list paged", func(t *testing.T) {
+		n := rc.count()
+		tab, err := c.Table(ctx, &kr8s.Pods.Kind, "", nil, &kr8s.ListOptions{Limit: 1, LabelSelector: "app=table"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, tab, want)
+		if got := rc.since(n); len(got) != 3 {
+			t.Errorf("%d requests, want 3 pages of 1: %v", len(got), got)
+		}
+		if tab.ResourceVersion == "" {
+			t.Error("no resourceVersion")
+		}
+	})
+	t.Run("names", func(t *testing.T) {
+		tab, err := kr8s.Pods.Table(ctx, []string{"p3", "p1"}, &kr8s.ListOptions{API: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, tab, []string{"p3", "p1"})
+	})
+	t.Run("all namespaces", func(t *testing.T) {
+		tab, err := c.Table(ctx, &kr8s.Pods.Kind, kr8s.AllNamespaces, nil, &kr8s.ListOptions{LabelSelector: "app=table"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tab.Rows) != 3 {
+			t.Errorf("%d rows, want 3", len(tab.Rows))
+		}
+	})
+	t.Run("errors", func(t *testing.T) {
+		if _, err := c.Table(ctx, &kr8s.Pods.Kind, "", []string{"p1"}, &kr8s.ListOptions{LabelSelector: "a=b"}); err == nil {
+			t.Error("names with a selector: no error")
+		}
+		if _, err := c.Table(ctx, &kr8s.Pods.Kind, "", []string{"nope"}, nil); err == nil {
+			t.Error("a missing pod: no error")
+		}
+	})
+}
