@@ -12,35 +12,14 @@ import (
 	"time"
 )
 
-// mergePatch sends a JSON merge patch to the object and keeps the
-// server's answer.
-func (o *Object) mergePatch(ctx context.Context, patch any) error {
-	c, err := o.API()
-	if err != nil {
-		return err
-	}
-	body, err := json.Marshal(patch)
-	if err != nil {
-		return err
-	}
-	r := o.kind.request(c, o.Namespace(), o.Name())
-	r.Body, r.ContentType = bodyReader(body), "application/merge-patch+json"
-	var out map[string]any
-	if err := c.doJSON(ctx, http.MethodPatch, r, &out); err != nil {
-		return err
-	}
-	o.raw = out
-	return nil
-}
-
 // Cordon marks the node unschedulable.
 func (n *Node) Cordon(ctx context.Context) error {
-	return n.mergePatch(ctx, map[string]any{"spec": map[string]any{"unschedulable": true}})
+	return n.Patch(ctx, map[string]any{"spec": map[string]any{"unschedulable": true}}, nil)
 }
 
 // Uncordon marks the node schedulable again.
 func (n *Node) Uncordon(ctx context.Context) error {
-	return n.mergePatch(ctx, map[string]any{"spec": map[string]any{"unschedulable": nil}})
+	return n.Patch(ctx, map[string]any{"spec": map[string]any{"unschedulable": nil}}, nil)
 }
 
 // Taint adds or removes taints with kubectl's syntax: "key=value:Effect"
@@ -49,7 +28,7 @@ func (n *Node) Uncordon(ctx context.Context) error {
 // key. The update carries the node's resourceVersion, so a concurrent
 // change is ErrConflict rather than lost.
 func (n *Node) Taint(ctx context.Context, taints ...string) error {
-	if err := n.refresh(ctx); err != nil {
+	if err := n.Refresh(ctx); err != nil {
 		return err
 	}
 	cur := n.Taints()
@@ -82,10 +61,10 @@ func (n *Node) Taint(ctx context.Context, taints ...string) error {
 		}
 		list[i] = m
 	}
-	return n.mergePatch(ctx, map[string]any{
+	return n.Patch(ctx, map[string]any{
 		"metadata": map[string]any{"resourceVersion": n.resourceVersion()},
 		"spec":     map[string]any{"taints": list},
-	})
+	}, nil)
 }
 
 var taintEffects = []string{"NoSchedule", "PreferNoSchedule", "NoExecute"}
@@ -106,20 +85,6 @@ func parseTaint(s string, removal bool) (Taint, error) {
 		return t, fmt.Errorf("invalid taint %q: an effect is required, such as %q", s, s+":NoSchedule")
 	}
 	return t, nil
-}
-
-// refresh re-reads the object.
-func (o *Object) refresh(ctx context.Context) error {
-	c, err := o.API()
-	if err != nil {
-		return err
-	}
-	fresh, err := o.kind.get(ctx, o.Name(), &GetOptions{API: c, Namespace: o.Namespace()})
-	if err != nil {
-		return err
-	}
-	o.raw = fresh.raw
-	return nil
 }
 
 // DrainOptions are the options of Drain. The zero value evicts every
