@@ -1,10 +1,10 @@
 package kr8s
 
-// This file lists the built-in kinds, kr8s's 38 object classes, and holds
+// This file lists the built-in kinds, kr8s's object classes, and holds
 // the kinds of the networking.k8s.io, policy, rbac.authorization.k8s.io
 // and apiextensions.k8s.io groups. The core kinds are in kinds_core.go,
 // pod.go and configmap.go; apps, autoscaling and batch in kinds_apps.go;
-// kr8s's 38th class, Table, is not a resource and is in table.go.
+// kr8s's Table class is not a resource; it is in table.go.
 
 // builtinKinds are the typed kinds, used to type objects read from
 // manifests without asking the server.

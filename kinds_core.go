@@ -43,7 +43,8 @@ func NewComponentStatus(src any, opts ...ObjectOption) (*ComponentStatus, error)
 // It lists the addresses behind a Service (superseded by discovery.k8s.io EndpointSlices).
 type Endpoints struct{ *Object }
 
-// EndpointsKind is the Endpoints kind.
+// EndpointsKind is the Endpoints kind. It is not called Endpoints, the
+// name of its type, because the kind's plural is its singular.
 var EndpointsKind = &KindOf[*Endpoints]{
 	Kind: Kind{Version: "v1", Kind: "Endpoints", Plural: "endpoints", Namespaced: true},
 	wrap: func(o *Object) *Endpoints { return &Endpoints{o} },
@@ -58,7 +59,7 @@ func NewEndpoints(src any, opts ...ObjectOption) (*Endpoints, error) {
 // is the type of a watch event.
 type CoreEvent struct{ *Object }
 
-// Events is the Event kind.
+// Events is the core/v1 Event kind, whose objects are CoreEvents.
 var Events = &KindOf[*CoreEvent]{
 	Kind: Kind{Version: "v1", Kind: "Event", Plural: "events", Namespaced: true},
 	wrap: func(o *Object) *CoreEvent { return &CoreEvent{o} },

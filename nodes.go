@@ -26,8 +26,19 @@ func (n *Node) Uncordon(ctx context.Context) error {
 // or "key:Effect" adds (replacing a taint with the same key and effect),
 // "key:Effect-" removes that taint and "key-" removes every taint with the
 // key. The update carries the node's resourceVersion, so a concurrent
-// change is ErrConflict rather than lost.
+// change is never lost: on a conflict Taint re-reads the node and tries
+// again, a few times.
 func (n *Node) Taint(ctx context.Context, taints ...string) error {
+	var err error
+	for range 5 {
+		if err = n.taintOnce(ctx, taints); !errors.Is(err, ErrConflict) {
+			return err
+		}
+	}
+	return err
+}
+
+func (n *Node) taintOnce(ctx context.Context, taints []string) error {
 	if err := n.Refresh(ctx); err != nil {
 		return err
 	}

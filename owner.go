@@ -38,7 +38,7 @@ func (o *Object) SetOwner(ctx context.Context, owner *Object, opts *OwnerOptions
 	if uid == "" || owner.Name() == "" {
 		return fmt.Errorf("set owner of %s: owner %s has no uid: create it or read it from the server first", o, owner)
 	}
-	c, _, err := o.target("set owner")
+	c, _, err := o.target(ctx, "set owner")
 	if err != nil {
 		return err
 	}

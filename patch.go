@@ -73,7 +73,7 @@ func (o *Object) Patch(ctx context.Context, patch any, opts *PatchOptions) error
 // patch sends a PATCH of any content type, including apply, and updates
 // the object from the answer.
 func (o *Object) patch(ctx context.Context, contentType string, body []byte, sub string, q url.Values) error {
-	c, r, err := o.target("patch")
+	c, r, err := o.target(ctx, "patch")
 	if err != nil {
 		return err
 	}

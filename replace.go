@@ -28,7 +28,7 @@ func (o *Object) Replace(ctx context.Context, opts *ReplaceOptions) error {
 	if opts == nil {
 		opts = &ReplaceOptions{}
 	}
-	c, r, err := o.target("replace")
+	c, r, err := o.target(ctx, "replace")
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,9 @@ package kr8s_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -12,9 +15,11 @@ import (
 func TestTable(t *testing.T) {
 	ctx := context.Background()
 	c, rc, ns := twinsClient(t)
+	// The label is the namespace's name, so that pods of earlier runs,
+	// in namespaces still being deleted, do not match.
 	want := []string{"p1", "p2", "p3"}
 	for _, name := range want {
-		pod, err := kr8s.GenPod(name, "nginx", &kr8s.GenPodOptions{Labels: map[string]string{"app": "table"}}, kr8s.WithAPI(c))
+		pod, err := kr8s.GenPod(name, "nginx", &kr8s.GenPodOptions{Labels: map[string]string{"app": ns}}, kr8s.WithAPI(c))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,7 +60,7 @@ func TestTable(t *testing.T) {
 
 	t.Run("list paged", func(t *testing.T) {
 		n := rc.count()
-		tab, err := c.Table(ctx, &kr8s.Pods.Kind, "", nil, &kr8s.ListOptions{Limit: 1, LabelSelector: "app=table"})
+		tab, err := c.Table(ctx, &kr8s.Pods.Kind, "", nil, &kr8s.ListOptions{Limit: 1, LabelSelector: "app=" + ns})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +80,7 @@ func TestTable(t *testing.T) {
 		check(t, tab, []string{"p3", "p1"})
 	})
 	t.Run("all namespaces", func(t *testing.T) {
-		tab, err := c.Table(ctx, &kr8s.Pods.Kind, kr8s.AllNamespaces, nil, &kr8s.ListOptions{LabelSelector: "app=table"})
+		tab, err := c.Table(ctx, &kr8s.Pods.Kind, kr8s.AllNamespaces, nil, &kr8s.ListOptions{LabelSelector: "app=" + ns})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,4 +96,42 @@ func TestTable(t *testing.T) {
 			t.Error("a missing pod: no error")
 		}
 	})
+}
+
+// TestTablePlainJSONFallback: a server that cannot print a kind answers
+// with plain JSON; Table gives the default Name and Created At columns.
+func TestTablePlainJSONFallback(t *testing.T) {
+	var accept string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		accept = r.Header.Get("Accept")
+		w.Header().Set("Content-Type", "application/json")
+		if strings.HasSuffix(r.URL.Path, "/widgets/one") {
+			fmt.Fprint(w, `{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"one","creationTimestamp":"2024-01-01T00:00:00Z"}}`)
+			return
+		}
+		fmt.Fprint(w, `{"apiVersion":"example.com/v1","kind":"WidgetList","metadata":{"resourceVersion":"7"},"items":[
+			{"metadata":{"name":"one","creationTimestamp":"2024-01-01T00:00:00Z"}},
+			{"metadata":{"name":"two","creationTimestamp":"2024-01-02T00:00:00Z"}}]}`)
+	}))
+	defer srv.Close()
+	c, err := kr8s.NewClient(kr8s.WithURL(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	widgets := kr8s.NewKind(kr8s.Kind{Group: "example.com", Version: "v1", Kind: "Widget", Plural: "widgets", Namespaced: true})
+	tab, err := widgets.Table(context.Background(), nil, &kr8s.ListOptions{API: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(accept, "application/json;as=Table;v=v1;g=meta.k8s.io,") {
+		t.Errorf("Accept %q", accept)
+	}
+	got := fmt.Sprint(tab.Columns[0].Name, tab.Columns[1].Name, tab.Rows[0].Cells, tab.Rows[1].Cells, tab.ResourceVersion)
+	if want := "NameCreated At[one 2024-01-01T00:00:00Z] [two 2024-01-02T00:00:00Z]7"; got != want {
+		t.Errorf("table %s, want %s", got, want)
+	}
+	tab, err = widgets.Table(context.Background(), []string{"one"}, &kr8s.ListOptions{API: c})
+	if err != nil || len(tab.Rows) != 1 || tab.Rows[0].Object.Name() != "one" {
+		t.Errorf("table of one: %+v, %v", tab, err)
+	}
 }

@@ -12,6 +12,9 @@ import (
 // Create creates the object on the server and refreshes it from the
 // answer. The namespace is the object's own, else the client's.
 func (o *Object) Create(ctx context.Context) error {
+	if err := o.ensureKind(ctx); err != nil {
+		return err
+	}
 	c, err := o.API()
 	if err != nil {
 		return err
@@ -34,7 +37,7 @@ func (o *Object) Create(ctx context.Context) error {
 // leaves the object as it is. A missing object is (false, nil); any other
 // failure is an error.
 func (o *Object) Exists(ctx context.Context) (bool, error) {
-	c, r, err := o.target("exists")
+	c, r, err := o.target(ctx, "exists")
 	if err != nil {
 		return false, err
 	}
@@ -53,7 +56,7 @@ func (o *Object) Exists(ctx context.Context) (bool, error) {
 // with the server's, dropping local changes. A missing object is
 // ErrNotFound.
 func (o *Object) Refresh(ctx context.Context) error {
-	c, r, err := o.target("refresh")
+	c, r, err := o.target(ctx, "refresh")
 	if err != nil {
 		return err
 	}
@@ -102,7 +105,7 @@ func (o *Object) Delete(ctx context.Context, opts *DeleteOptions) error {
 	if opts == nil {
 		opts = &DeleteOptions{}
 	}
-	c, r, err := o.target("delete")
+	c, r, err := o.target(ctx, "delete")
 	if err != nil {
 		return err
 	}
@@ -201,8 +204,12 @@ func (o *Object) waitGone(ctx context.Context, c *Client, namespace, uid string)
 	return ctx.Err()
 }
 
-// target returns the client and the Request addressing the object itself.
-func (o *Object) target(verb string) (*Client, Request, error) {
+// target returns the client and the Request addressing the object itself,
+// resolving the kind of an object loaded from a manifest first.
+func (o *Object) target(ctx context.Context, verb string) (*Client, Request, error) {
+	if err := o.ensureKind(ctx); err != nil {
+		return nil, Request{}, err
+	}
 	if o.Name() == "" {
 		return nil, Request{}, fmt.Errorf("%s %s: the object has no name (.metadata.name)", verb, o.kind.Kind)
 	}

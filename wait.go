@@ -166,6 +166,9 @@ func (o *Object) wait(ctx context.Context, all bool, conditions []string) error 
 		conds[i] = c
 		waitsForDelete = waitsForDelete || strings.EqualFold(s, "delete")
 	}
+	if err := o.ensureKind(ctx); err != nil {
+		return err
+	}
 	c, err := o.API()
 	if err != nil {
 		return err

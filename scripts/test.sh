@@ -32,6 +32,8 @@ if [ -z "${KR8S_TEST_KUBECONFIG:-}" ]; then
 	export KR8S_TEST_KUBECONFIG=$work/kubeconfig
 fi
 go test -race -count=1 -timeout 30m ./...
+# Test-only modules (they may import k8s.io; the core module may not).
+for m in testmodules/*/; do (cd "$m" && go vet ./... && go test -race -count=1 -timeout 10m ./...); done
 stop_devcluster
 unset KR8S_TEST_KUBECONFIG
 (cd devcluster && go test -race -count=1 -timeout 40m ./...)

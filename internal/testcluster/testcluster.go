@@ -15,6 +15,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -139,18 +140,25 @@ func start(dir, kc string) error {
 	}
 }
 
-// devclusterDir finds the devcluster module beside this repository's root.
+// devclusterDir finds the devcluster module: a devcluster/ directory in
+// the calling module or one of its parents (test-only modules live under
+// the repository root).
 func devclusterDir() (string, error) {
 	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
 	if err != nil {
 		return "", fmt.Errorf("find module root: %w", err)
 	}
-	root := strings.TrimSpace(string(out))
-	d := filepath.Join(root, "devcluster")
-	if _, err := os.Stat(filepath.Join(d, "go.mod")); err != nil {
-		return "", fmt.Errorf("no devcluster module at %s", d)
+	for dir := strings.TrimSpace(string(out)); ; {
+		d := filepath.Join(dir, "devcluster")
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no devcluster module found above the current module")
+		}
+		dir = parent
 	}
-	return d, nil
 }
 
 // Namespace creates a namespace for the test and deletes it when the test
