@@ -122,5 +122,18 @@ func TestWaitConditions(t *testing.T) {
 		if err := pod.Wait(ctx, "delete"); err != nil {
 			t.Fatal(err)
 		}
+		// The same for a Deployment and a Job, deleted in the foreground
+		// so that they disappear only after their dependents.
+		for _, o := range []*kr8s.Object{dep, job} {
+			go func() {
+				_ = o.Delete(context.Background(), &kr8s.DeleteOptions{PropagationPolicy: "Foreground"})
+			}()
+			if err := o.Wait(ctx, "delete"); err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := o.Exists(ctx); ok || err != nil {
+				t.Fatalf("%s still exists after the wait (%v)", o, err)
+			}
+		}
 	})
 }

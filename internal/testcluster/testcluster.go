@@ -66,6 +66,7 @@ func find() (string, error) {
 	if p := os.Getenv(EnvKubeconfig); p != "" {
 		return p, nil
 	}
+	sweep()
 	dir := filepath.Join(os.TempDir(), "kr8s-testcluster-"+strconv.Itoa(os.Getppid()))
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
@@ -89,6 +90,18 @@ func find() (string, error) {
 		}
 	}
 	return kc, start(dir, kc)
+}
+
+// sweep removes the directories of earlier runs whose go command has
+// ended (their clusters stopped with it).
+func sweep() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "kr8s-testcluster-*"))
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(strings.TrimPrefix(filepath.Base(d), "kr8s-testcluster-"))
+		if err == nil && pid != os.Getppid() && syscall.Kill(pid, 0) == syscall.ESRCH {
+			_ = os.RemoveAll(d)
+		}
+	}
 }
 
 // start builds the devcluster command and runs it detached.
