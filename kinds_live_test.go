@@ -26,30 +26,6 @@ func kindsClient(t *testing.T) (*kr8s.Client, string) {
 	return c, ns
 }
 
-// kindsWait polls cond every 100ms until it holds, fails, or the deadline
-// passes.
-func kindsWait(t *testing.T, timeout time.Duration, what string, cond func(ctx context.Context) (bool, error)) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		ok, err := cond(ctx)
-		if err != nil {
-			t.Fatalf("waiting for %s: %v", what, err)
-		}
-		if ok {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("waiting for %s: %v", what, ctx.Err())
-		case <-tick.C:
-		}
-	}
-}
-
 // kindsCleanupDelete deletes a cluster-scoped object when the test ends, with the
 // test cluster's admin client (not the code under test).
 func kindsCleanupDelete(t *testing.T, path string) {
@@ -196,7 +172,7 @@ func TestPodGenTolerateReady(t *testing.T) {
 	}
 
 	var got *kr8s.Pod
-	kindsWait(t, 30*time.Second, "pod web Ready", func(ctx context.Context) (bool, error) {
+	testcluster.Eventually(t, 30*time.Second, "pod web Ready", func(ctx context.Context) (bool, error) {
 		got, err = kr8s.Pods.Get(ctx, "web", &kr8s.GetOptions{API: c})
 		return err == nil && got.Ready(), err
 	})
@@ -278,7 +254,7 @@ func TestDeploymentPodsReady(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	kindsWait(t, 60*time.Second, "deployment web ready", func(ctx context.Context) (bool, error) {
+	testcluster.Eventually(t, 60*time.Second, "deployment web ready", func(ctx context.Context) (bool, error) {
 		d, err = kr8s.Deployments.Get(ctx, "web", &kr8s.GetOptions{API: c})
 		return err == nil && d.Ready(), err
 	})
@@ -333,7 +309,7 @@ func TestDeploymentPodsReady(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The service's selector also picks the stray pod once it is Ready.
-	kindsWait(t, 30*time.Second, "service web with 3 ready pods", func(ctx context.Context) (bool, error) {
+	testcluster.Eventually(t, 30*time.Second, "service web with 3 ready pods", func(ctx context.Context) (bool, error) {
 		ready, err := svc.ReadyPods(ctx)
 		return len(ready) == 3, err
 	})

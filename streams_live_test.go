@@ -99,11 +99,11 @@ func TestExec(t *testing.T) {
 			Stdin: inR, Stdout: &out, TTY: true, Resize: resize,
 		})
 	}()
-	waitFor(t, func() bool { return strings.Contains(out.String(), "40 100") }, "first size")
+	testcluster.Eventually(t, 30*time.Second, "first size", func(context.Context) (bool, error) { return strings.Contains(out.String(), "40 100"), nil })
 	resize <- kr8s.TerminalSize{Width: 120, Height: 50}
 	// Give the resize frame a head start over the newline on stdin: both
 	// travel over one connection in order.
-	waitFor(t, func() bool { _, err := inW.Write([]byte("\n")); return err == nil }, "newline")
+	testcluster.Eventually(t, 30*time.Second, "newline", func(context.Context) (bool, error) { _, err := inW.Write([]byte("\n")); return err == nil, nil })
 	if err := <-errc; err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestLogs(t *testing.T) {
 	_, pod := runningPod(t, "logs", "sh", "-c", "echo one; echo two; echo three; sleep 3600")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	waitFor(t, func() bool { return len(collect(t, pod, nil)) == 3 }, "three lines")
+	testcluster.Eventually(t, 30*time.Second, "three lines", func(context.Context) (bool, error) { return len(collect(t, pod, nil)) == 3, nil })
 	if got := collect(t, pod, &kr8s.LogOptions{TailLines: 2}); fmt.Sprint(got) != "[two three]" {
 		t.Fatalf("tail 2 = %v", got)
 	}
@@ -162,12 +162,12 @@ func TestLogs(t *testing.T) {
 
 func TestLogsPrevious(t *testing.T) {
 	_, pod := runningPod(t, "crash", "sh", "-c", "echo started; exit 1")
-	waitFor(t, func() bool {
-		for line, err := range pod.Logs(context.Background(), &kr8s.LogOptions{Previous: true}) {
-			return err == nil && line == "started"
+	testcluster.Eventually(t, 30*time.Second, "previous log", func(ctx context.Context) (bool, error) {
+		for line, err := range pod.Logs(ctx, &kr8s.LogOptions{Previous: true}) {
+			return err == nil && line == "started", nil
 		}
-		return false
-	}, "previous log")
+		return false, nil
+	})
 }
 
 func collect(t *testing.T, pod *kr8s.Pod, o *kr8s.LogOptions) []string {
@@ -285,16 +285,4 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
-}
-
-// waitFor polls cond until it holds or 30s pass.
-func waitFor(t *testing.T, cond func() bool, what string) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }

@@ -307,3 +307,28 @@ func (a *AdminClient) Do(ctx context.Context, method, path string, body []byte, 
 	}
 	return nil
 }
+
+// Eventually calls cond every 100ms until it reports true, returns an
+// error, or timeout passes; the last two fail the test. cond's context
+// ends at the deadline.
+func Eventually(t testing.TB, timeout time.Duration, what string, cond func(ctx context.Context) (bool, error)) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ok, err := cond(ctx)
+		if err != nil {
+			t.Fatalf("waiting for %s: %v", what, err)
+		}
+		if ok {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("waiting for %s: %v", what, ctx.Err())
+		case <-tick.C:
+		}
+	}
+}

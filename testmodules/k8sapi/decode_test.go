@@ -26,29 +26,6 @@ func client(t *testing.T) (*kr8s.Client, string) {
 	return c, ns
 }
 
-// poll calls cond every 100ms until it holds, fails, or 60s pass.
-func poll(t *testing.T, what string, cond func(ctx context.Context) (bool, error)) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		ok, err := cond(ctx)
-		if err != nil {
-			t.Fatalf("waiting for %s: %v", what, err)
-		}
-		if ok {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("waiting for %s: %v", what, ctx.Err())
-		case <-tick.C:
-		}
-	}
-}
-
 func TestDecodePod(t *testing.T) {
 	ctx := context.Background()
 	c, ns := client(t)
@@ -64,7 +41,7 @@ func TestDecodePod(t *testing.T) {
 		t.Fatal(err)
 	}
 	var obj *kr8s.Pod
-	poll(t, "pod web Running", func(ctx context.Context) (bool, error) {
+	testcluster.Eventually(t, 60*time.Second, "pod web Running", func(ctx context.Context) (bool, error) {
 		obj, err = kr8s.Pods.Get(ctx, "web", &kr8s.GetOptions{API: c})
 		return err == nil && obj.Status()["phase"] == "Running", err
 	})
@@ -139,7 +116,7 @@ spec:
 		t.Fatal(err)
 	}
 	var d *kr8s.Deployment
-	poll(t, "deployment web ready", func(ctx context.Context) (bool, error) {
+	testcluster.Eventually(t, 60*time.Second, "deployment web ready", func(ctx context.Context) (bool, error) {
 		d, err = kr8s.Deployments.Get(ctx, "web", &kr8s.GetOptions{API: c})
 		return err == nil && d.Ready(), err
 	})
