@@ -104,9 +104,25 @@ func (k *Kind) list(ctx context.Context, o *ListOptions, yield func(*Object) boo
 	if err != nil {
 		return "", err
 	}
-	q, err := o.query()
+	q, err := o.pagedQuery()
 	if err != nil {
 		return "", fmt.Errorf("list %s: %w", k.Plural, err)
+	}
+	err = paginate(q, func(q url.Values) (string, bool, error) {
+		r := k.collection(c, o.Namespace)
+		r.Query = q
+		page, err := k.readPage(ctx, c, r, yield)
+		rv = page.rv
+		return page.cont, page.stopped, err
+	})
+	return rv, err
+}
+
+// pagedQuery is query plus the page size and resourceVersion.
+func (o *ListOptions) pagedQuery() (url.Values, error) {
+	q, err := o.query()
+	if err != nil {
+		return nil, err
 	}
 	limit := o.Limit
 	if limit == 0 {
@@ -118,20 +134,18 @@ func (k *Kind) list(ctx context.Context, o *ListOptions, yield func(*Object) boo
 	if o.ResourceVersion != "" {
 		q.Set("resourceVersion", o.ResourceVersion)
 	}
+	return q, nil
+}
+
+// paginate calls page with q for the first page and then with each
+// continue token, until a page has none, page says stop, or it fails.
+func paginate(q url.Values, page func(url.Values) (cont string, stop bool, err error)) error {
 	for {
-		r := k.collection(c, o.Namespace)
-		r.Query = q
-		page, err := k.readPage(ctx, c, r, yield)
-		if err != nil {
-			return "", err
+		cont, stop, err := page(q)
+		if err != nil || stop || cont == "" {
+			return err
 		}
-		if page.stopped {
-			return page.rv, nil
-		}
-		if page.cont == "" {
-			return page.rv, nil
-		}
-		q.Set("continue", page.cont)
+		q.Set("continue", cont)
 		q.Del("resourceVersion") // a continue token carries it
 	}
 }

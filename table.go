@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 )
 
@@ -119,29 +119,20 @@ func (c *Client) Table(ctx context.Context, kind *Kind, namespace string, names 
 		}
 		return t, nil
 	}
-	limit := lo.Limit
-	if limit == 0 {
-		limit = DefaultPageSize
+	if q, err = lo.pagedQuery(); err != nil {
+		return nil, fmt.Errorf("table %s: %w", kind.Plural, err)
 	}
-	if limit > 0 {
-		q.Set("limit", strconv.Itoa(limit))
-	}
-	if lo.ResourceVersion != "" {
-		q.Set("resourceVersion", lo.ResourceVersion)
-	}
-	for {
+	q.Set("includeObject", "Metadata")
+	err = paginate(q, func(q url.Values) (string, bool, error) {
 		r := kind.collection(c, lo.Namespace)
 		r.Query = q
 		cont, err := c.tablePage(ctx, kind, r, t)
-		if err != nil {
-			return nil, err
-		}
-		if cont == "" {
-			return t, nil
-		}
-		q.Set("continue", cont)
-		q.Del("resourceVersion") // a continue token carries it
+		return cont, false, err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return t, nil
 }
 
 // Table reads the kind's objects as the server prints them, with the
