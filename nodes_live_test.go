@@ -146,8 +146,10 @@ func TestNodeDrain(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, err := kr8s.Pods.ListAll(ctx, &kr8s.ListOptions{API: c, LabelSelector: "app=drain", FieldSelector: "spec.nodeName=" + victim})
-	if err != nil || len(before) != 3 {
-		t.Fatalf("%d drain pods on %s before the drain (err %v), want all 3", len(before), victim, err)
+	// With two or more on the victim, evicting them together must run
+	// into the budget (one disruption allowed).
+	if err != nil || len(before) < 2 {
+		t.Fatalf("%d drain pods on %s before the drain (err %v), want at least 2", len(before), victim, err)
 	}
 	// Count ready replicas during the drain: the PDB must hold throughout.
 	minReady := make(chan int, 1)
