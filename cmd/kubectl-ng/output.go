@@ -1,0 +1,229 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/kr8s-go/kr8s"
+	"github.com/kr8s-go/kr8s/internal/jsonpath"
+	"github.com/kr8s-go/kr8s/internal/manifest"
+)
+
+// newTabWriter returns a tabwriter set up as kubectl's printers are
+// (k8s.io/cli-runtime/pkg/printers/tabwriter.go): columns at least 6 wide,
+// separated by 3 spaces.
+func newTabWriter(w io.Writer) *tabwriter.Writer {
+	return tabwriter.NewWriter(w, 6, 4, 3, ' ', 0)
+}
+
+// tableOptions are the get flags that shape a table.
+type tableOptions struct {
+	wide          bool
+	noHeaders     bool
+	showKind      bool
+	allNamespaces bool
+	showLabels    bool
+	labelColumns  []string
+}
+
+// printTable writes a server-side Table the way kubectl get does.
+func printTable(w io.Writer, t *kr8s.Table, kind *kr8s.Kind, o tableOptions) error {
+	tw := newTabWriter(w)
+	var cols []int
+	for i, c := range t.Columns {
+		if c.Priority == 0 || o.wide {
+			cols = append(cols, i)
+		}
+	}
+	if !o.noHeaders {
+		var h []string
+		if o.allNamespaces && kind.Namespaced {
+			h = append(h, "NAMESPACE")
+		}
+		for _, i := range cols {
+			h = append(h, strings.ToUpper(t.Columns[i].Name))
+		}
+		for _, l := range o.labelColumns {
+			h = append(h, labelHeader(l))
+		}
+		if o.showLabels {
+			h = append(h, "LABELS")
+		}
+		fmt.Fprintln(tw, strings.Join(h, "\t"))
+	}
+	for _, row := range t.Rows {
+		var cells []string
+		if o.allNamespaces && kind.Namespaced {
+			ns := ""
+			if row.Object != nil {
+				ns = row.Object.Namespace()
+			}
+			cells = append(cells, ns)
+		}
+		for n, i := range cols {
+			var cell any
+			if i < len(row.Cells) {
+				cell = row.Cells[i]
+			}
+			s := formatCell(cell)
+			if n == 0 && o.showKind {
+				s = kindRef(kind) + "/" + s
+			}
+			cells = append(cells, s)
+		}
+		var labels map[string]string
+		if row.Object != nil {
+			labels = row.Object.Labels()
+		}
+		for _, l := range o.labelColumns {
+			cells = append(cells, labels[l])
+		}
+		if o.showLabels {
+			cells = append(cells, formatLabels(labels))
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	return tw.Flush()
+}
+
+// labelHeader is kubectl's -L column header: the key's last path segment,
+// upper-cased.
+func labelHeader(key string) string {
+	if i := strings.LastIndex(key, "/"); i >= 0 {
+		key = key[i+1:]
+	}
+	return strings.ToUpper(key)
+}
+
+// formatLabels prints labels as kubectl's LABELS column: sorted k=v pairs.
+func formatLabels(labels map[string]string) string {
+	if len(labels) == 0 {
+		return "<none>"
+	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		parts = append(parts, k+"="+labels[k])
+	}
+	return strings.Join(parts, ",")
+}
+
+// formatCell prints one table cell as kubectl does: strings up to the first
+// line break, integral numbers without decimals, nil as nothing.
+func formatCell(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		if i := strings.IndexAny(v, "\f\n\r"); i >= 0 {
+			return strings.ReplaceAll(v[:i], "\t", " ") + "..."
+		}
+		return strings.ReplaceAll(v, "\t", " ")
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+			return fmt.Sprintf("%d", int64(v))
+		}
+		return fmt.Sprint(v)
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// outputFormat is a parsed -o value.
+type outputFormat struct {
+	name string // "", "wide", "yaml", "json", "name", "jsonpath"
+	tmpl *jsonpath.Template
+}
+
+// parseOutput reads -o: wide, yaml, json, name or jsonpath=TEMPLATE.
+func parseOutput(s string) (outputFormat, error) {
+	name, arg, _ := strings.Cut(s, "=")
+	switch name {
+	case "", "wide", "yaml", "json", "name":
+		if arg != "" {
+			break
+		}
+		return outputFormat{name: name}, nil
+	case "jsonpath":
+		if arg == "" {
+			return outputFormat{}, fmt.Errorf("template format specified but no template given")
+		}
+		t, err := jsonpath.Parse(arg)
+		if err != nil {
+			return outputFormat{}, fmt.Errorf("error parsing jsonpath %s, %w", arg, err)
+		}
+		return outputFormat{name: name, tmpl: t}, nil
+	}
+	return outputFormat{}, fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json,jsonpath,name,wide,yaml", s)
+}
+
+// printObjects writes objects as yaml, json, name or jsonpath. single is
+// true when the user named exactly one object; kubectl then prints that
+// object rather than a List.
+func printObjects(w io.Writer, f outputFormat, objs []*kr8s.Object, single bool) error {
+	for _, o := range objs {
+		// kubectl hides managedFields unless --show-managed-fields.
+		delete(o.Metadata(), "managedFields")
+	}
+	if f.name == "name" {
+		for _, o := range objs {
+			fmt.Fprintln(w, objRef(o))
+		}
+		return nil
+	}
+	var doc []byte
+	if single && len(objs) == 1 {
+		b, err := objs[0].JSON()
+		if err != nil {
+			return err
+		}
+		doc = b
+	} else {
+		var buf bytes.Buffer
+		buf.WriteString(`{"apiVersion":"v1","items":[`)
+		for i, o := range objs {
+			b, err := o.JSON()
+			if err != nil {
+				return err
+			}
+			if b, err = manifest.ToJSON(b, false); err != nil {
+				return err
+			}
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			buf.Write(b)
+		}
+		buf.WriteString(`],"kind":"List","metadata":{"resourceVersion":""}}`)
+		doc = buf.Bytes()
+	}
+	switch f.name {
+	case "json":
+		b, err := manifest.ToJSON(doc, true)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	case "yaml":
+		b, err := manifest.ToYAML(doc)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	case "jsonpath":
+		var data any
+		if err := json.Unmarshal(doc, &data); err != nil {
+			return err
+		}
+		return f.tmpl.Execute(w, data)
+	}
+	return fmt.Errorf("unknown output format %q", f.name)
+}

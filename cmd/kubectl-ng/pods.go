@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/kr8s-go/kr8s"
+)
+
+// podFor finds the pod that a logs, exec or port-forward argument means:
+// "NAME" or "pod/NAME" is that pod; "TYPE/NAME" of a workload or service is
+// one of its pods, a ready one if there is any.
+func (a *app) podFor(ctx context.Context, arg string) (*kr8s.Pod, error) {
+	c, err := a.client()
+	if err != nil {
+		return nil, err
+	}
+	get := &kr8s.GetOptions{API: c, Namespace: c.Namespace()}
+	if !strings.Contains(arg, "/") {
+		return kr8s.Pods.Get(ctx, arg, get)
+	}
+	typ, name, err := kr8s.ParseTypeName(arg)
+	if err != nil {
+		return nil, err
+	}
+	k, err := lookupKind(ctx, c, typ)
+	if err != nil {
+		return nil, err
+	}
+	if k.Group == "" && k.Kind == "Pod" {
+		return kr8s.Pods.Get(ctx, name, get)
+	}
+	o, err := kr8s.NewKind(*k).Get(ctx, name, get)
+	if err != nil {
+		return nil, err
+	}
+	selector, err := podSelector(o)
+	if err != nil {
+		return nil, err
+	}
+	pods, err := kr8s.Pods.ListAll(ctx, &kr8s.ListOptions{API: c, Namespace: o.Namespace(), LabelSelector: selector})
+	if err != nil {
+		return nil, err
+	}
+	if len(pods) == 0 {
+		return nil, fmt.Errorf("no pods found for %s", objRef(o))
+	}
+	slices.SortStableFunc(pods, func(x, y *kr8s.Pod) int {
+		if x.Ready() != y.Ready() {
+			if x.Ready() {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(x.Name(), y.Name())
+	})
+	if len(pods) > 1 {
+		fmt.Fprintf(a.stderr, "Found %d pods, using pod/%s\n", len(pods), pods[0].Name())
+	}
+	return pods[0], nil
+}
+
+// podSelector turns an object's .spec.selector into a label selector: a
+// Service's plain map, or a workload's matchLabels and matchExpressions.
+func podSelector(o *kr8s.Object) (string, error) {
+	sel, _ := o.Spec()["selector"].(map[string]any)
+	if sel == nil {
+		return "", fmt.Errorf("cannot find the pods of %s: it has no .spec.selector", objRef(o))
+	}
+	var parts []string
+	labels := sel
+	if o.Kind().Kind != "Service" && o.Kind().Kind != "ReplicationController" {
+		labels, _ = sel["matchLabels"].(map[string]any)
+		exprs, _ := sel["matchExpressions"].([]any)
+		for _, e := range exprs {
+			m, _ := e.(map[string]any)
+			key, _ := m["key"].(string)
+			op, _ := m["operator"].(string)
+			var vals []string
+			vs, _ := m["values"].([]any)
+			for _, v := range vs {
+				vals = append(vals, fmt.Sprint(v))
+			}
+			switch op {
+			case "In":
+				parts = append(parts, fmt.Sprintf("%s in (%s)", key, strings.Join(vals, ",")))
+			case "NotIn":
+				parts = append(parts, fmt.Sprintf("%s notin (%s)", key, strings.Join(vals, ",")))
+			case "Exists":
+				parts = append(parts, key)
+			case "DoesNotExist":
+				parts = append(parts, "!"+key)
+			}
+		}
+	}
+	for _, k := range slices.Sorted(func(yield func(string) bool) {
+		for k := range labels {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		parts = append(parts, fmt.Sprintf("%s=%v", k, labels[k]))
+	}
+	if len(parts) == 0 {
+		return "", fmt.Errorf("cannot find the pods of %s: its selector is empty", objRef(o))
+	}
+	return strings.Join(parts, ","), nil
+}

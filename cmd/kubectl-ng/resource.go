@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/kr8s-go/kr8s"
+)
+
+// target is one kind named on the command line, with the object names
+// given for it; no names means every object (subject to selectors).
+type target struct {
+	kind  *kr8s.Kind
+	names []string
+}
+
+// targets reads kubectl's resource arguments: "TYPE[,TYPE...] [NAME...]" or
+// "TYPE/NAME [TYPE/NAME...]".
+func (a *app) targets(ctx context.Context, args []string) ([]target, error) {
+	if len(args) == 0 {
+		return nil, errors.New("you must specify the type of resource")
+	}
+	c, err := a.client()
+	if err != nil {
+		return nil, err
+	}
+	slashed := 0
+	for _, arg := range args {
+		if strings.Contains(arg, "/") {
+			slashed++
+		}
+	}
+	var out []target
+	if slashed > 0 {
+		if slashed != len(args) {
+			return nil, errors.New("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl-ng get resource/<resource_name>' instead of 'kubectl-ng get resource resource/<resource_name>'")
+		}
+		for _, arg := range args {
+			typ, name, err := kr8s.ParseTypeName(arg)
+			if err != nil {
+				return nil, err
+			}
+			k, err := lookupKind(ctx, c, typ)
+			if err != nil {
+				return nil, err
+			}
+			if n := len(out); n > 0 && *out[n-1].kind == *k {
+				out[n-1].names = append(out[n-1].names, name)
+				continue
+			}
+			out = append(out, target{kind: k, names: []string{name}})
+		}
+		return out, nil
+	}
+	for _, typ := range strings.Split(args[0], ",") {
+		if typ == "" {
+			continue
+		}
+		k, err := lookupKind(ctx, c, typ)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, target{kind: k, names: args[1:]})
+	}
+	return out, nil
+}
+
+// lookupKind resolves a kind name, with kubectl's wording for unknown ones.
+func lookupKind(ctx context.Context, c *kr8s.Client, name string) (*kr8s.Kind, error) {
+	k, err := c.LookupKind(ctx, name)
+	if errors.Is(err, kr8s.ErrUnknownKind) {
+		msg := fmt.Sprintf("the server doesn't have a resource type %q", name)
+		if _, hint, ok := strings.Cut(err.Error(), "did you mean"); ok {
+			msg += "; did you mean" + hint
+		}
+		return nil, errors.New(msg)
+	}
+	return k, err
+}
+
+// kindRef is how kubectl names a kind in output: "pod", "deployment.apps".
+func kindRef(k *kr8s.Kind) string {
+	s := strings.ToLower(k.Kind)
+	if k.Group != "" {
+		s += "." + k.Group
+	}
+	return s
+}
+
+// objRef is "kind.group/name", as kubectl -o name prints.
+func objRef(o *kr8s.Object) string { return kindRef(o.Kind()) + "/" + o.Name() }
+
+// scope returns the namespace to address k in: ns for namespaced kinds,
+// "" for cluster-scoped ones.
+func scope(k *kr8s.Kind, ns string) string {
+	if !k.Namespaced {
+		return ""
+	}
+	return ns
+}
+
+// selection picks objects: names, or a selector, or all of them.
+type selection struct {
+	labelSelector string
+	fieldSelector string
+	all           bool
+	allNamespaces bool
+}
+
+// objects reads the objects that args and sel name. Without names, a kind
+// needs a selector or --all, as in kubectl's mutating verbs.
+func (a *app) objects(ctx context.Context, args []string, sel selection, listOK bool) ([]*kr8s.Object, error) {
+	ts, err := a.targets(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	c, _ := a.client()
+	ns := c.Namespace()
+	if sel.allNamespaces {
+		ns = kr8s.AllNamespaces
+	}
+	var out []*kr8s.Object
+	for _, t := range ts {
+		kind := kr8s.NewKind(*t.kind)
+		if len(t.names) > 0 {
+			if sel.labelSelector != "" || sel.all {
+				return nil, errors.New("name cannot be provided when a selector or --all is specified")
+			}
+			for _, name := range t.names {
+				o, err := kind.Get(ctx, name, &kr8s.GetOptions{API: c, Namespace: scope(t.kind, ns)})
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, o)
+			}
+			continue
+		}
+		if !listOK && sel.labelSelector == "" && sel.fieldSelector == "" && !sel.all {
+			return nil, fmt.Errorf("resource(s) were provided, but no name was specified")
+		}
+		objs, err := kind.ListAll(ctx, &kr8s.ListOptions{
+			API: c, Namespace: scope(t.kind, ns),
+			LabelSelector: sel.labelSelector, FieldSelector: sel.fieldSelector,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, objs...)
+	}
+	return out, nil
+}
