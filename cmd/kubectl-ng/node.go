@@ -101,7 +101,7 @@ PodDisruptionBudgets. DaemonSet pods are always left in place (kubectl needs
 					fmt.Fprintf(a.stdout, "evicting pod %s\n", e.Pod)
 				case "blocked":
 					fmt.Fprintf(a.stderr, "error when evicting pod %s (will retry): %s\n", e.Pod, e.Detail)
-				case "evicted", "gone":
+				case "gone":
 					fmt.Fprintf(a.stdout, "pod/%s evicted\n", podName(e.Pod))
 				}
 			}
