@@ -18,7 +18,7 @@ if go list -deps -test ./... | grep -E '^k8s\.io/|^sigs\.k8s\.io/'; then
 fi
 
 echo "== go vet"
-for m in "${MODULES[@]}"; do (cd "$m" && go vet ./...); done
+for m in "${MODULES[@]}" bench; do (cd "$m" && go vet ./...); done
 
 echo "== staticcheck"
 if [ ! -x "$TOOLS/staticcheck" ]; then go install honnef.co/go/tools/cmd/staticcheck@v0.8.2; fi
