@@ -104,35 +104,37 @@ func sweep() {
 	}
 }
 
-// start builds the devcluster command and runs it detached.
-func start(dir, kc string) error {
+// buildDevcluster builds the devcluster command into dir.
+func buildDevcluster(dir string) (string, error) {
 	src, err := devclusterDir()
 	if err != nil {
-		return err
+		return "", err
 	}
 	bin := filepath.Join(dir, "devcluster")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/devcluster")
 	build.Dir = src
 	build.Env = append(os.Environ(), "GOWORK=off")
 	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("build devcluster: %v\n%s", err, out)
+		return "", fmt.Errorf("build devcluster: %v\n%s", err, out)
 	}
-	logPath := filepath.Join(dir, "devcluster.log")
+	return bin, nil
+}
+
+// launch starts the devcluster command writing kc and waits until kc
+// exists. exitWith is the pid whose end stops the cluster.
+func launch(bin, kc, logPath string, exitWith int, detached bool) (*exec.Cmd, <-chan struct{}, error) {
 	logf, err := os.Create(logPath)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	defer logf.Close()
 	_ = os.Remove(kc)
-	cmd := exec.Command(bin, "--kubeconfig", kc, "--exit-with-pid", strconv.Itoa(os.Getppid()))
-	cmd.Dir = src
+	cmd := exec.Command(bin, "--kubeconfig", kc, "--exit-with-pid", strconv.Itoa(exitWith))
+	cmd.Dir = filepath.Dir(bin)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: detached}
 	if err := cmd.Start(); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "pid"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o600); err != nil {
-		return err
+		return nil, nil, err
 	}
 	exited := make(chan struct{})
 	go func() { _ = cmd.Wait(); close(exited) }()
@@ -140,17 +142,93 @@ func start(dir, kc string) error {
 	deadline := time.After(30 * time.Minute)
 	for {
 		if _, err := os.Stat(kc); err == nil {
-			return nil
+			return cmd, exited, nil
 		}
 		select {
 		case <-exited:
 			b, _ := os.ReadFile(logPath)
-			return fmt.Errorf("devcluster exited before it was ready:\n%s", b)
+			return nil, nil, fmt.Errorf("devcluster exited before it was ready:\n%s", b)
 		case <-deadline:
-			return fmt.Errorf("devcluster not ready after 30m; log in %s", logPath)
+			_ = cmd.Process.Kill()
+			return nil, nil, fmt.Errorf("devcluster not ready after 30m; log in %s", logPath)
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// start builds the devcluster command and runs it detached, shared by
+// the test binaries of one go command.
+func start(dir, kc string) error {
+	bin, err := buildDevcluster(dir)
+	if err != nil {
+		return err
+	}
+	cmd, _, err := launch(bin, kc, filepath.Join(dir, "devcluster.log"), os.Getppid(), true)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "pid"), []byte(strconv.Itoa(cmd.Process.Pid)), 0o600)
+}
+
+// Private is a dev cluster of one test's own, for tests that disturb the
+// cluster (restarting its API server) and must not disturb others.
+type Private struct {
+	// Kubeconfig is the admin kubeconfig's path.
+	Kubeconfig string
+	cmd        *exec.Cmd
+	exited     <-chan struct{}
+	log        string
+}
+
+// NewPrivate starts a private dev cluster (seconds once the binaries are
+// built) and stops it when the test ends. It fails the test under CI and
+// skips it elsewhere if the cluster cannot be had.
+func NewPrivate(t testing.TB) *Private {
+	t.Helper()
+	dir := t.TempDir()
+	p := &Private{Kubeconfig: filepath.Join(dir, "kubeconfig"), log: filepath.Join(dir, "devcluster.log")}
+	bin, err := buildDevcluster(dir)
+	if err == nil {
+		p.cmd, p.exited, err = launch(bin, p.Kubeconfig, p.log, os.Getpid(), false)
+	}
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("private cluster: %v", err)
+		}
+		t.Skipf("no private cluster: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-p.exited:
+		case <-time.After(2 * time.Minute):
+			_ = p.cmd.Process.Kill()
+			t.Errorf("private cluster did not stop in 2m; killed")
+		}
+	})
+	return p
+}
+
+// RestartAPIServer restarts the private cluster's API server while etcd
+// keeps the data, and returns once the new one is ready.
+func (p *Private) RestartAPIServer(t testing.TB) {
+	t.Helper()
+	const done = "devcluster: API server restarted"
+	count := func() int {
+		b, _ := os.ReadFile(p.log)
+		return strings.Count(string(b), done)
+	}
+	before := count()
+	if err := p.cmd.Process.Signal(syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	Eventually(t, 2*time.Minute, "API server restart", func(context.Context) (bool, error) {
+		b, _ := os.ReadFile(p.log)
+		if strings.Contains(string(b), "restart failed") {
+			return false, fmt.Errorf("%s", b)
+		}
+		return count() > before, nil
+	})
 }
 
 // devclusterDir finds the devcluster module: a devcluster/ directory in

@@ -4,7 +4,9 @@
 //	devcluster [--kubeconfig PATH] [--nodes N] [--exit-with-pid PID]
 //
 // With --kubeconfig the admin kubeconfig is written to PATH (mode 0600)
-// once the cluster is ready. With --exit-with-pid the cluster also stops
+// once the cluster is ready. SIGUSR1 restarts the API server alone (etcd
+// keeps the data) and prints "devcluster: API server restarted" when the
+// new one is ready, for fault tests. With --exit-with-pid the cluster also stops
 // when that process ends; test harnesses use it to share one cluster
 // across the packages of a `go test ./...` run.
 package main
@@ -62,12 +64,27 @@ func run(kubeconfig string, nodes, exitWith int) error {
 	if exitWith > 0 {
 		parentGone = watchPid(exitWith)
 	}
-	select {
-	case <-ctx.Done():
-	case <-parentGone:
+	restart := make(chan os.Signal, 1)
+	signal.Notify(restart, syscall.SIGUSR1)
+	for {
+		select {
+		case <-ctx.Done():
+			fmt.Println("devcluster: stopping")
+			return c.Stop()
+		case <-parentGone:
+			fmt.Println("devcluster: stopping")
+			return c.Stop()
+		case <-restart:
+			rctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+			err := c.RestartAPIServer(rctx)
+			cancel()
+			if err != nil {
+				fmt.Println("devcluster: API server restart failed:", err)
+				continue
+			}
+			fmt.Println("devcluster: API server restarted")
+		}
 	}
-	fmt.Println("devcluster: stopping")
-	return c.Stop()
 }
 
 func watchPid(pid int) <-chan struct{} {
