@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 
 	"github.com/kr8s-go/kr8s/kubeconfig"
 	"github.com/spf13/cobra"
@@ -17,15 +14,20 @@ func (a *app) configCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config SUBCOMMAND",
 		Short: "Read and change kubeconfig files",
+		Long: `Read and change kubeconfig files. Changes are written back atomically, keep
+the file's mode (0600 for a new file) and keep its comments where possible.`,
 		Example: `  kubectl-ng config current-context
   kubectl-ng config get-contexts
-  kubectl-ng config use-context prod`,
+  kubectl-ng config use-context prod
+  kubectl-ng config set-context --current --namespace=web
+  kubectl-ng config view --minify`,
 	}
 	cmd.AddCommand(
 		&cobra.Command{
-			Use:   "current-context",
-			Short: "Print the current context",
-			Args:  cobra.NoArgs,
+			Use:     "current-context",
+			Short:   "Print the current context",
+			Example: "  kubectl-ng config current-context",
+			Args:    cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, args []string) error {
 				cfg, err := a.loadConfig()
 				if err != nil {
@@ -56,13 +58,14 @@ func (a *app) configCmd() *cobra.Command {
 				if !found {
 					return fmt.Errorf("no context exists with the name: %q", args[0])
 				}
-				if err := setCurrentContext(a.configDest(cfg), args[0]); err != nil {
+				if err := kubeconfig.SetCurrentContext(a.configDest(cfg), args[0]); err != nil {
 					return err
 				}
 				fmt.Fprintf(a.stdout, "Switched to context %q.\n", args[0])
 				return nil
 			},
 		},
+		a.renameContextCmd(), a.setContextCmd(), a.viewConfigCmd(),
 	)
 	return cmd
 }
@@ -87,7 +90,8 @@ func (a *app) getContextsCmd() *cobra.Command {
 			if output == "" && !noHeaders {
 				fmt.Fprintln(tw, "CURRENT\tNAME\tCLUSTER\tAUTHINFO\tNAMESPACE")
 			}
-			for _, c := range cfg.Contexts {
+			// kubectl lists contexts sorted by name.
+			for _, c := range sortedByName(cfg.Contexts, func(c kubeconfig.NamedContext) string { return c.Name }) {
 				if len(want) > 0 && !want[c.Name] {
 					continue
 				}
@@ -146,60 +150,4 @@ func (a *app) configDest(cfg *kubeconfig.Config) string {
 		return paths[0]
 	}
 	return filepath.Join(os.Getenv("HOME"), ".kube", "config")
-}
-
-var currentContextLine = regexp.MustCompile(`(?m)^current-context:.*$`)
-
-// setCurrentContext rewrites the top-level current-context line of path,
-// leaving every other byte (comments included) as it was. The file is
-// replaced atomically and keeps its mode (0600 for a new file).
-func setCurrentContext(path, name string) error {
-	data, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	line := []byte("current-context: " + strconv.Quote(name))
-	if currentContextLine.Match(data) {
-		data = currentContextLine.ReplaceAllLiteral(data, line)
-	} else {
-		if len(data) > 0 && !bytes.HasSuffix(data, []byte("\n")) {
-			data = append(data, '\n')
-		}
-		data = append(append(data, line...), '\n')
-	}
-	if _, err := kubeconfig.Parse(data, path); err != nil {
-		return fmt.Errorf("refusing to write %s: the edit would not parse: %w", path, err)
-	}
-	return writeFileAtomic(path, data)
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it over path, so a reader never sees half a file.
-func writeFileAtomic(path string, data []byte) error {
-	mode := os.FileMode(0o600)
-	if fi, err := os.Stat(path); err == nil {
-		mode = fi.Mode().Perm()
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if err := f.Chmod(mode); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

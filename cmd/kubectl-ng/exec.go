@@ -17,8 +17,8 @@ func (a *app) execCmd() *cobra.Command {
 		Short: "Run a command in a container",
 		Long: `Run a command in a container. The exit code is the command's.
 
-This first cut does not put the local terminal in raw mode with -t, and does
-not send terminal resizes.`,
+With -t and a terminal on stdin, the local terminal goes raw for the session
+and resizes of the window reach the remote terminal.`,
 		Example: `  kubectl-ng exec web -- date
   kubectl-ng exec -i web -c main -- sh < script.sh
   kubectl-ng exec -it deploy/web -- sh`,
@@ -32,9 +32,19 @@ not send terminal resizes.`,
 			if err != nil {
 				return err
 			}
-			o := &kr8s.ExecOptions{Container: container, Stdout: a.stdout, Stderr: a.stderr, TTY: tty}
+			o := &kr8s.ExecOptions{Container: container, Stdout: a.stdout, Stderr: a.stderr}
 			if stdin {
 				o.Stdin = a.stdin
+			}
+			if tty {
+				if !stdin {
+					// kubectl: -t without -i gives a terminal the user cannot type into.
+					o.TTY = true
+				} else {
+					resize, restore, ok := a.terminal(ctx)
+					defer restore()
+					o.TTY, o.Resize = ok, resize
+				}
 			}
 			return pod.ExecStream(ctx, args[1:], o)
 		},

@@ -137,11 +137,92 @@ func formatCell(v any) string {
 
 // outputFormat is a parsed -o value.
 type outputFormat struct {
-	name string // "", "wide", "yaml", "json", "name", "jsonpath"
-	tmpl *jsonpath.Template
+	name    string // "", "wide", "yaml", "json", "name", "jsonpath", "custom-columns"
+	tmpl    *jsonpath.Template
+	columns []customColumn
 }
 
-// parseOutput reads -o: wide, yaml, json, name or jsonpath=TEMPLATE.
+// customColumn is one HEADER:JSONPATH of -o custom-columns.
+type customColumn struct {
+	header string
+	path   *jsonpath.Template
+}
+
+// parseCustomColumns reads kubectl's custom-columns spec:
+// HEADER:.json.path[,HEADER:.other.path...]. As in kubectl, a path without
+// braces is wrapped in them.
+func parseCustomColumns(spec string) ([]customColumn, error) {
+	if spec == "" {
+		return nil, fmt.Errorf("custom-columns format specified but no custom columns given")
+	}
+	var cols []customColumn
+	for _, part := range strings.Split(spec, ",") {
+		header, path, ok := strings.Cut(part, ":")
+		if !ok || header == "" {
+			return nil, fmt.Errorf("unexpected custom-columns spec: %s, expected <header>:<json-path-expr>", part)
+		}
+		expr := strings.TrimSpace(path)
+		if strings.HasPrefix(expr, "{") != strings.HasSuffix(expr, "}") {
+			return nil, fmt.Errorf("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}': %s", path)
+		}
+		expr = strings.TrimSuffix(strings.TrimPrefix(expr, "{"), "}")
+		if !strings.HasPrefix(expr, ".") && !strings.HasPrefix(expr, "@") && !strings.HasPrefix(expr, "$") {
+			expr = "." + expr
+		}
+		t, err := jsonpath.Parse("{" + expr + "}")
+		if err != nil {
+			return nil, fmt.Errorf("error parsing jsonpath %s, %w", path, err)
+		}
+		cols = append(cols, customColumn{header: header, path: t})
+	}
+	return cols, nil
+}
+
+// printCustomColumns writes one row per object, as kubectl's custom-columns
+// printer does: each column's results joined by commas, <none> for nothing.
+func printCustomColumns(w io.Writer, cols []customColumn, objs []*kr8s.Object, noHeaders bool) error {
+	tw := newTabWriter(w)
+	if !noHeaders {
+		var h []string
+		for _, c := range cols {
+			h = append(h, c.header)
+		}
+		fmt.Fprintln(tw, strings.Join(h, "\t"))
+	}
+	for _, o := range objs {
+		var data any
+		b, err := o.JSON()
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(b, &data); err != nil {
+			return err
+		}
+		var cells []string
+		for _, c := range cols {
+			results, err := c.path.FindResults(data)
+			if err != nil {
+				return err
+			}
+			var vals []string
+			for _, r := range results {
+				for _, v := range r {
+					vals = append(vals, jsonpath.FormatValue(v))
+				}
+			}
+			if len(vals) == 0 {
+				cells = append(cells, "<none>")
+				continue
+			}
+			cells = append(cells, strings.Join(vals, ","))
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	return tw.Flush()
+}
+
+// parseOutput reads -o: wide, yaml, json, name, jsonpath=TEMPLATE or
+// custom-columns=SPEC.
 func parseOutput(s string) (outputFormat, error) {
 	name, arg, _ := strings.Cut(s, "=")
 	switch name {
@@ -159,8 +240,14 @@ func parseOutput(s string) (outputFormat, error) {
 			return outputFormat{}, fmt.Errorf("error parsing jsonpath %s, %w", arg, err)
 		}
 		return outputFormat{name: name, tmpl: t}, nil
+	case "custom-columns":
+		cols, err := parseCustomColumns(arg)
+		if err != nil {
+			return outputFormat{}, err
+		}
+		return outputFormat{name: name, columns: cols}, nil
 	}
-	return outputFormat{}, fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: json,jsonpath,name,wide,yaml", s)
+	return outputFormat{}, fmt.Errorf("unable to match a printer suitable for the output format %q, allowed formats are: custom-columns,json,jsonpath,name,wide,yaml", s)
 }
 
 // printObjects writes objects as yaml, json, name or jsonpath. single is

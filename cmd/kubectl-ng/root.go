@@ -35,7 +35,9 @@ It is built only on the public API of kr8s (github.com/kr8s-go/kr8s). On the
 PATH it also works as a kubectl plugin: kubectl ng get pods.`,
 		Example: `  kubectl-ng get pods -A
   kubectl-ng apply -f deploy.yaml
-  kubectl-ng logs -f deploy/web`,
+  kubectl-ng describe deploy/web
+  kubectl-ng logs -f deploy/web
+  kubectl-ng config set-context --current --namespace=web`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
@@ -46,7 +48,7 @@ PATH it also works as a kubectl plugin: kubectl ng get pods.`,
 	f.IntVarP(&a.verbosity, "v", "v", 0, "log level; 1 or more logs every request to stderr (tokens are never logged)")
 
 	root.AddCommand(
-		a.getCmd(),
+		a.getCmd(), a.describeCmd(),
 		a.applyCmd(), a.createCmd(), a.deleteCmd(),
 		a.logsCmd(), a.execCmd(), a.portForwardCmd(),
 		a.scaleCmd(), a.labelCmd(), a.annotateCmd(), a.waitCmd(),
