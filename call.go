@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -43,6 +46,34 @@ type Request struct {
 	AllowErrorStatus bool
 }
 
+// redactedHeaders are the request headers whose values Format and
+// LogValue never print.
+var redactedHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie"}
+
+// Format prints r as fmt prints any struct, for every verb, but with the
+// values of the Authorization, Proxy-Authorization and Cookie headers
+// replaced by "<redacted>", so that a caller's credentials never reach an
+// error message or a log.
+func (r Request) Format(f fmt.State, verb rune) {
+	type fields Request // no methods, so fmt prints the fields
+	if r.Header != nil {
+		h := make(http.Header, len(r.Header))
+		for k, vs := range r.Header {
+			if slices.ContainsFunc(redactedHeaders, func(s string) bool { return strings.EqualFold(s, k) }) {
+				vs = slices.Repeat([]string{"<redacted>"}, len(vs))
+			}
+			h[k] = vs
+		}
+		r.Header = h
+	}
+	s := fmt.Sprintf(fmt.FormatString(f, verb), fields(r))
+	_, _ = io.WriteString(f, strings.Replace(s, "kr8s.fields{", "kr8s.Request{", 1))
+}
+
+// LogValue makes log/slog print r as Format does, with credentials
+// redacted.
+func (r Request) LogValue() slog.Value { return slog.StringValue(fmt.Sprintf("%+v", r)) }
+
 // Path builds the request path the way kr8s's call_api does:
 //
 //	version "v1"           -> /api/v1[/namespaces/NS]/URL
@@ -50,7 +81,8 @@ type Request struct {
 //	base set               -> BASE[/VERSION][/namespaces/NS]/URL
 //	base "/version", no version -> /version
 //
-// Any other version without a base is an error.
+// Any other version without a base is an error, and so is a path with an
+// empty segment ("//").
 func (r *Request) Path() (string, error) {
 	version, base := r.Version, r.Base
 	if version == "" && base == "" {
@@ -82,6 +114,9 @@ func (r *Request) Path() (string, error) {
 	p := strings.Join(parts, "/")
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p
+	}
+	if path, _, _ := strings.Cut(p, "?"); strings.Contains(path, "//") {
+		return "", fmt.Errorf("invalid request path %q: empty path segment", path)
 	}
 	return p, nil
 }
@@ -194,4 +229,48 @@ func bodyReader(b []byte) io.Reader {
 		return nil
 	}
 	return bytes.NewReader(b)
+}
+
+// maxResponseBytes bounds what one JSON decode may read: a whole
+// non-streaming response, or one list item or watch event. Without it a
+// server sending one endless value would make the decoder buffer it all.
+var maxResponseBytes int64 = 64 << 20
+
+// tooLargeError reports a response (or one item of a stream) larger than
+// maxResponseBytes.
+type tooLargeError struct{ limit int64 }
+
+func (e *tooLargeError) Error() string { return fmt.Sprintf("response larger than %d bytes", e.limit) }
+
+// limitedBody fails once more than max bytes were read since the last
+// reset; streams reset it before each item.
+type limitedBody struct {
+	r      io.Reader
+	n, max int64
+}
+
+func newLimitedBody(r io.Reader) *limitedBody { return &limitedBody{r: r, max: maxResponseBytes} }
+
+func (l *limitedBody) Read(p []byte) (int, error) {
+	if l.n > l.max {
+		return 0, &tooLargeError{l.max}
+	}
+	if room := l.max + 1 - l.n; int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := l.r.Read(p)
+	l.n += int64(n)
+	return n, err
+}
+
+func (l *limitedBody) reset() { l.n = 0 }
+
+// decodeError names the response's Content-Type when a body that failed
+// to decode was not declared JSON, such as a proxy's HTML login page.
+func decodeError(resp *http.Response, err error) error {
+	ct := resp.Header.Get("Content-Type")
+	if mt, _, _ := mime.ParseMediaType(ct); ct != "" && mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+		return fmt.Errorf("server sent Content-Type %q, not JSON: %w", ct, err)
+	}
+	return err
 }

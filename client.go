@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -252,6 +253,11 @@ func (c *Client) String() string {
 
 // GoString is String, so that %#v shows no credentials either.
 func (c *Client) GoString() string { return c.String() }
+
+// Format writes String for every verb: the fields behind it hold
+// kubeconfig data and credentials, which verbs such as %d or %x would
+// otherwise print.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 func moduleVersion() string {
 	if bi, ok := debug.ReadBuildInfo(); ok {

@@ -166,9 +166,10 @@ func (k *Kind) readPage(ctx context.Context, c *Client, r Request, yield func(*O
 	defer resp.Body.Close()
 	path, _ := r.Path()
 	bad := func(err error) (pageInfo, error) {
-		return p, fmt.Errorf("list %s: decode response: %w", path, err)
+		return p, fmt.Errorf("list %s: decode response: %w", path, decodeError(resp, err))
 	}
-	dec := json.NewDecoder(resp.Body)
+	body := newLimitedBody(resp.Body)
+	dec := json.NewDecoder(body)
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return bad(fmt.Errorf("want a JSON object, got %v (%v)", t, err))
 	}
@@ -178,6 +179,7 @@ func (k *Kind) readPage(ctx context.Context, c *Client, r Request, yield func(*O
 			return bad(err)
 		}
 		key, _ := t.(string)
+		body.reset()
 		switch key {
 		case "metadata":
 			var m struct {
@@ -195,6 +197,7 @@ func (k *Kind) readPage(ctx context.Context, c *Client, r Request, yield func(*O
 				continue // "items": null
 			}
 			for dec.More() {
+				body.reset() // the limit is per item
 				var raw map[string]any
 				if err := dec.Decode(&raw); err != nil {
 					return bad(err)

@@ -101,11 +101,13 @@ func (c *Client) doJSON(ctx context.Context, method string, r Request, into any)
 		return err
 	}
 	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
+	if err := json.NewDecoder(newLimitedBody(resp.Body)).Decode(into); err != nil {
 		path, _ := r.Path()
-		return fmt.Errorf("%s %s: decode response: %w", strings.ToUpper(method), path, err)
+		return fmt.Errorf("%s %s: decode response: %w", strings.ToUpper(method), path, decodeError(resp, err))
 	}
-	_, _ = io.Copy(io.Discard, resp.Body)
+	// Drain a little so the connection can be reused, but never wait on
+	// a server that keeps sending after the value.
+	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 	return nil
 }
 

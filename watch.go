@@ -125,11 +125,18 @@ func (k *Kind) watch(ctx context.Context, o *WatchOptions, yield func(EventType,
 
 // retryableWatchError reports errors a watch rides out by reconnecting:
 // anything but a definite answer from the server that retrying will not
-// change.
+// change. A stream that does not decode is such an answer: reconnecting
+// would read the same garbage again until ctx ends.
 func retryableWatchError(err error) bool {
 	var se *StatusError
 	if errors.As(err, &se) {
 		return se.Code == http.StatusTooManyRequests || se.Code >= 500
+	}
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var large *tooLargeError
+	if errors.As(err, &syntax) || errors.As(err, &typ) || errors.As(err, &large) {
+		return false
 	}
 	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }
@@ -207,14 +214,16 @@ func (w *watcher) stream(ctx context.Context, yield func(EventType, *Object) boo
 		return false, false, err
 	}
 	defer resp.Body.Close()
-	dec := json.NewDecoder(resp.Body)
+	body := newLimitedBody(resp.Body)
+	dec := json.NewDecoder(body)
 	for {
+		body.reset() // the limit is per event
 		var ev watchEvent
 		if err := dec.Decode(&ev); err != nil {
 			if err == io.EOF || ctx.Err() != nil {
 				return progressed, false, nil
 			}
-			return progressed, false, err
+			return progressed, false, fmt.Errorf("watch %s: %w", w.k.Plural, decodeError(resp, err))
 		}
 		if ev.Type == "ERROR" {
 			var st status
