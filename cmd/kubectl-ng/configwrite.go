@@ -2,13 +2,11 @@ package main
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
-	"github.com/kr8s-go/kr8s/internal/manifest"
 	"github.com/kr8s-go/kr8s/kubeconfig"
 	"github.com/spf13/cobra"
 )
@@ -115,20 +113,7 @@ tokens and passwords as REDACTED, unless --raw.`,
 					return err
 				}
 			}
-			b, err := json.Marshal(viewConfig(cfg, raw))
-			if err != nil {
-				return err
-			}
-			if output == "json" {
-				b, err = manifest.ToJSON(b, true)
-			} else {
-				b, err = manifest.ToYAML(b)
-			}
-			if err != nil {
-				return err
-			}
-			_, err = a.stdout.Write(b)
-			return err
+			return writeJSONOrYAML(a.stdout, viewConfig(cfg, raw), output)
 		},
 	}
 	fl := cmd.Flags()

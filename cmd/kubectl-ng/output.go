@@ -93,6 +93,25 @@ func printTable(w io.Writer, t *kr8s.Table, kind *kr8s.Kind, o tableOptions) err
 	return tw.Flush()
 }
 
+// writeJSONOrYAML prints v as indented JSON or as YAML, the way kubectl's
+// -o json and -o yaml print.
+func writeJSONOrYAML(w io.Writer, v any, output string) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if output == "json" {
+		b, err = manifest.ToJSON(b, true)
+	} else {
+		b, err = manifest.ToYAML(b)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
 // labelHeader is kubectl's -L column header: the key's last path segment,
 // upper-cased.
 func labelHeader(key string) string {

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
-	"github.com/kr8s-go/kr8s/internal/manifest"
 	"github.com/spf13/cobra"
 )
 
@@ -41,19 +39,9 @@ func (a *app) versionCmd() *cobra.Command {
 					fmt.Fprintf(a.stdout, "Server Version: %s\n", sv)
 				}
 			case "json", "yaml":
-				b, err := json.Marshal(out)
-				if err != nil {
+				if err := writeJSONOrYAML(a.stdout, out, output); err != nil {
 					return err
 				}
-				if output == "json" {
-					b, err = manifest.ToJSON(b, true)
-				} else {
-					b, err = manifest.ToYAML(b)
-				}
-				if err != nil {
-					return err
-				}
-				a.stdout.Write(b)
 			default:
 				return fmt.Errorf("--output must be 'yaml' or 'json'")
 			}
@@ -104,20 +92,7 @@ func (a *app) whoamiCmd() *cobra.Command {
 					"metadata":   map[string]any{},
 					"status":     map[string]any{"userInfo": u},
 				}
-				b, err := json.Marshal(review)
-				if err != nil {
-					return err
-				}
-				if output == "json" {
-					b, err = manifest.ToJSON(b, true)
-				} else {
-					b, err = manifest.ToYAML(b)
-				}
-				if err != nil {
-					return err
-				}
-				_, err = a.stdout.Write(b)
-				return err
+				return writeJSONOrYAML(a.stdout, review, output)
 			}
 			return fmt.Errorf("--output must be 'yaml' or 'json'")
 		},
