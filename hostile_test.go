@@ -25,39 +25,16 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/kr8s-go/kr8s/internal/testcluster"
 	"github.com/kr8s-go/kr8s/internal/wsstream"
 )
-
-// checkNoLeak records the goroutine count now and, at cleanup (after the
-// cleanups registered later, such as closing the server), polls until the
-// count is back to it.
-func checkNoLeak(t *testing.T) {
-	t.Helper()
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			n := runtime.NumGoroutine()
-			if n <= before {
-				return
-			}
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<20)
-				buf = buf[:runtime.Stack(buf, true)]
-				t.Errorf("goroutines: %d before, %d after 5s:\n%s", before, n, buf)
-				return
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	})
-}
 
 // hostileServer starts handler and a client for it without retries, so
 // each case sees one answer. The server is closed, then goroutines are
 // checked, when the test ends.
 func hostileServer(t *testing.T, handler http.HandlerFunc, opts ...Option) *Client {
 	t.Helper()
-	checkNoLeak(t)
+	testcluster.NoLeak(t)
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	opts = append([]Option{WithURL(srv.URL), WithRetry(RetryPolicy{MaxAttempts: 1})}, opts...)
@@ -417,7 +394,7 @@ func slowloris(t *testing.T) string {
 }
 
 func TestHostileSlowlorisHeaders(t *testing.T) {
-	checkNoLeak(t)
+	testcluster.NoLeak(t)
 	url := slowloris(t)
 	c, err := NewClient(WithURL(url), WithRetry(RetryPolicy{MaxAttempts: 1}))
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -47,22 +46,6 @@ func runningPod(t *testing.T, name string, command ...any) (*kr8s.Client, *kr8s.
 	return c, pod
 }
 
-// noLeak fails if goroutines started during the test are still running a
-// little after it.
-func noLeak(t *testing.T) {
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(5 * time.Second)
-		for runtime.NumGoroutine() > before {
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<20)
-				t.Fatalf("%d goroutines before, %d after:\n%s", before, runtime.NumGoroutine(), buf[:runtime.Stack(buf, true)])
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	})
-}
-
 func TestExec(t *testing.T) {
 	_, pod := runningPod(t, "exec", "sleep", "3600")
 	ctx := context.Background()
@@ -92,7 +75,7 @@ func TestExec(t *testing.T) {
 	resize := make(chan kr8s.TerminalSize, 2)
 	resize <- kr8s.TerminalSize{Width: 100, Height: 40}
 	inR, inW := io.Pipe()
-	var out syncBuffer
+	var out testcluster.SyncBuffer
 	errc := make(chan error, 1)
 	go func() {
 		errc <- pod.ExecStream(ctx, []string{"sh", "-c", "stty size; read x; stty size"}, &kr8s.ExecOptions{
@@ -114,7 +97,7 @@ func TestExec(t *testing.T) {
 
 func TestExecCancel(t *testing.T) {
 	_, pod := runningPod(t, "cancel", "sleep", "3600")
-	noLeak(t)
+	testcluster.NoLeak(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	start := time.Now()
 	time.AfterFunc(300*time.Millisecond, cancel)
@@ -194,7 +177,7 @@ func TestPortForward(t *testing.T) {
 	defer srv.Close()
 	port := ln.Addr().(*net.TCPAddr).Port
 	c, pod := runningPod(t, "pf", "sleep", "3600")
-	noLeak(t)
+	testcluster.NoLeak(t)
 	ctx := context.Background()
 
 	fw, err := pod.PortForward(ctx, port, nil)
@@ -267,22 +250,4 @@ func TestPortForward(t *testing.T) {
 	if err := fw.Wait(); !errors.Is(err, kr8s.ErrPodGone) {
 		t.Fatalf("Wait = %v, want ErrPodGone", err)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for one writer and one reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -275,7 +275,7 @@ func TestGoldenGetWatch(t *testing.T) {
 		{"columns", []string{"get", "cm", "-l", "w", "--watch-only", "-o", "custom-columns=NAME:.metadata.name,V:.data.v"}},
 	} {
 		ctx, cancel := context.WithCancel(context.Background())
-		var out, errb syncBuffer
+		var out, errb testcluster.SyncBuffer
 		done := make(chan int, 1)
 		args := append([]string{"--kubeconfig", testcluster.Kubeconfig(t), "-n", ns}, tc.args...)
 		go func() { done <- run(ctx, args, strings.NewReader(""), &out, &errb) }()
@@ -412,7 +412,7 @@ func TestGoldenPortForward(t *testing.T) {
 	tr.extra = append(tr.extra, regexp.MustCompile(`\b`+fmt.Sprint(port)+`\b`))
 	for _, target := range []string{"deploy/one", "pod/" + strings.TrimPrefix(strings.TrimSpace(mustNG(t, ns, "", "get", "pods", "-o", "name")), "pod/")} {
 		ctx, cancel := context.WithCancel(context.Background())
-		var out, errb syncBuffer
+		var out, errb testcluster.SyncBuffer
 		done := make(chan int, 1)
 		args := []string{"port-forward", target, fmt.Sprintf(":%d", port)}
 		go func() {

@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -342,24 +341,6 @@ func TestLogsExec(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for one writer and one reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestPortForward(t *testing.T) {
 	t.Parallel()
 	ns := testcluster.Namespace(t)
@@ -378,7 +359,7 @@ func TestPortForward(t *testing.T) {
 	for _, target := range []string{"deploy/web", "pod/" + strings.TrimPrefix(strings.Fields(mustNG(t, ns, "", "get", "pods", "-o", "name"))[0], "pod/")} {
 		t.Run(target, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
-			var out, errb syncBuffer
+			var out, errb testcluster.SyncBuffer
 			done := make(chan int, 1)
 			go func() {
 				done <- run(ctx, []string{"--kubeconfig", testcluster.Kubeconfig(t), "-n", ns, "port-forward", target, fmt.Sprintf(":%d", port)}, strings.NewReader(""), &out, &errb)
