@@ -1030,8 +1030,7 @@ func ExampleObject_Apply() {
 // A strategic merge patch changes one container and keeps the others.
 func ExampleObject_Patch() {
 	ctx := context.Background()
-	deployments := kr8s.NewKind(kr8s.Kind{Group: "apps", Version: "v1", Kind: "Deployment", Plural: "deployments", Namespaced: true})
-	d, err := deployments.Get(ctx, "web", nil)
+	d, err := kr8s.Deployments.Get(ctx, "web", nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -1045,8 +1044,7 @@ func ExampleObject_Patch() {
 func ExampleObject_Delete() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	deployments := kr8s.NewKind(kr8s.Kind{Group: "apps", Version: "v1", Kind: "Deployment", Plural: "deployments", Namespaced: true})
-	d, err := deployments.Get(ctx, "web", nil)
+	d, err := kr8s.Deployments.Get(ctx, "web", nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -1059,8 +1057,7 @@ func ExampleObject_Delete() {
 func ExampleObject_Scale() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	deployments := kr8s.NewKind(kr8s.Kind{Group: "apps", Version: "v1", Kind: "Deployment", Plural: "deployments", Namespaced: true})
-	d, err := deployments.Get(ctx, "web", nil)
+	d, err := kr8s.Deployments.Get(ctx, "web", nil)
 	if err != nil {
 		log.Fatal(err)
 	}
