@@ -133,7 +133,7 @@ func (o *Object) Delete(ctx context.Context, opts *DeleteOptions) error {
 	if !opts.Wait || opts.DryRun {
 		return nil
 	}
-	uid, _ := o.Metadata()["uid"].(string)
+	uid := o.uid()
 	if out["kind"] != "Status" {
 		if m, ok := out["metadata"].(map[string]any); ok {
 			if u, ok := m["uid"].(string); ok {
@@ -141,67 +141,10 @@ func (o *Object) Delete(ctx context.Context, opts *DeleteOptions) error {
 			}
 		}
 	}
-	if err := o.waitGone(ctx, c, r.Namespace, uid); err != nil {
+	if err := o.wait(ctx, false, []string{"delete"}, uid); err != nil {
 		return fmt.Errorf("delete %s: wait: %w", o, err)
 	}
 	return nil
-}
-
-// waitGone waits, watching, until no object with o's name and the given
-// uid exists. An empty uid matches any object of that name.
-func (o *Object) waitGone(ctx context.Context, c *Client, namespace, uid string) error {
-	same := func(obj *Object) bool {
-		u, _ := obj.Metadata()["uid"].(string)
-		return uid == "" || u == uid
-	}
-	// List first, so that an object already gone is seen as gone and the
-	// watch starts from a version that cannot miss the Deleted event.
-	lo := ListOptions{API: c, Namespace: namespace, FieldSelector: "metadata.name=" + o.Name()}
-	present := false
-	rv, err := o.kind.list(ctx, &lo, func(obj *Object) bool {
-		present = present || same(obj)
-		return true
-	})
-	if err != nil || !present {
-		return err
-	}
-	done := false
-	var relistErr error
-	err = o.kind.watch(ctx, &WatchOptions{
-		ListOptions:     ListOptions{API: c, Namespace: namespace},
-		Name:            o.Name(),
-		ResourceVersion: rv,
-	}, func(t EventType, obj *Object) bool {
-		switch t {
-		case Deleted:
-			done = same(obj)
-		case Added, Modified:
-			done = !same(obj) // replaced by a new object of that name
-		case Relisted:
-			// The history ran out; ask directly whether it is still there.
-			cur := &Object{api: c, kind: o.kind, raw: map[string]any{"metadata": map[string]any{"name": o.Name(), "namespace": namespace}}}
-			err := cur.Refresh(ctx)
-			switch {
-			case errors.Is(err, ErrNotFound):
-				done = true
-			case err != nil:
-				relistErr = err
-				return false
-			default:
-				done = !same(cur)
-			}
-		}
-		return !done
-	})
-	switch {
-	case done:
-		return nil
-	case relistErr != nil:
-		return relistErr
-	case err != nil:
-		return err
-	}
-	return ctx.Err()
 }
 
 // target returns the client and the Request addressing the object itself,

@@ -143,16 +143,19 @@ func splitJSONPath(s string) (tmpl, value string, hasValue bool, err error) {
 // "jsonpath='{.status.phase}'=Running". On success the object holds the
 // state that satisfied the condition.
 func (o *Object) Wait(ctx context.Context, conditions ...string) error {
-	return o.wait(ctx, false, conditions)
+	return o.wait(ctx, false, conditions, o.uid())
 }
 
 // WaitAll is Wait with kr8s's mode="all": every condition must hold at
 // once.
 func (o *Object) WaitAll(ctx context.Context, conditions ...string) error {
-	return o.wait(ctx, true, conditions)
+	return o.wait(ctx, true, conditions, o.uid())
 }
 
-func (o *Object) wait(ctx context.Context, all bool, conditions []string) error {
+// wait waits for the conditions. While waiting for deletion, an object of
+// the same name but another uid than uid (when known) is a replacement:
+// the awaited object is gone.
+func (o *Object) wait(ctx context.Context, all bool, conditions []string, uid string) error {
 	if len(conditions) == 0 {
 		return errors.New("wait: no condition given")
 	}
@@ -209,6 +212,9 @@ func (o *Object) wait(ctx context.Context, all bool, conditions []string) error 
 			case Deleted:
 				obj = nil
 			}
+			if waitsForDelete && obj != nil && uid != "" && obj.uid() != uid {
+				obj = nil
+			}
 			ok, err := met(obj)
 			switch {
 			case err != nil:
@@ -239,4 +245,10 @@ func (o *Object) wait(ctx context.Context, all bool, conditions []string) error 
 		err = errors.New("watch ended")
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// uid returns .metadata.uid.
+func (o *Object) uid() string {
+	s, _ := o.Metadata()["uid"].(string)
+	return s
 }
