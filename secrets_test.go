@@ -7,12 +7,7 @@ package kr8s
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
@@ -21,7 +16,6 @@ import (
 	"io"
 	"log"
 	"log/slog"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -31,6 +25,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kr8s-go/kr8s/internal/testcluster"
 )
 
 // Sentinels: none of these strings may ever be printed.
@@ -52,33 +48,6 @@ type secretKit struct {
 	path       string   // the kubeconfig, written to a file
 	sentinels  []string // every secret, in every form it takes
 	contexts   []string
-}
-
-// newClientKey makes a self-signed client certificate and returns it and
-// its key as PEM.
-func newClientKey(t *testing.T) (certPEM, keyPEM []byte) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "sentinel-user"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder})
 }
 
 // secretHandler answers like a server that trusts no one: 401 for
@@ -119,7 +88,7 @@ func newSecretKit(t *testing.T) *secretKit {
 	ln.Close()
 
 	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: k.srv.Certificate().Raw})
-	certPEM, keyPEM := newClientKey(t)
+	certPEM, keyPEM := testcluster.SelfSignedClientCert(t, "sentinel-user")
 	keyB64 := base64.StdEncoding.EncodeToString(keyPEM)
 	keyBody := strings.Join(strings.Split(strings.TrimSpace(string(keyPEM)), "\n")[1:], "")
 	keyBody = strings.TrimSuffix(keyBody, "-----END EC PRIVATE KEY-----")

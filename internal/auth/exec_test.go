@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/kr8s-go/kr8s/internal/testcluster"
 )
 
 // recServer is an httptest server that records requests and answers with
@@ -530,7 +532,7 @@ func TestExecInteractiveModes(t *testing.T) {
 
 func TestExecClientCertificate(t *testing.T) {
 	tp := newTestPlugin(t)
-	certPEM, keyPEM := selfSigned(t, "exec-user")
+	certPEM, keyPEM := testcluster.SelfSignedClientCert(t, "exec-user")
 	certFile := filepath.Join(tp.dir, "cert.pem")
 	keyFile := filepath.Join(tp.dir, "key.pem")
 	if err := os.WriteFile(certFile, certPEM, 0o600); err != nil {
@@ -599,7 +601,7 @@ func TestExecCertificateRotationClosesConnections(t *testing.T) {
 	keyFile := filepath.Join(tp.dir, "key.pem")
 	writeCert := func(cn string) {
 		t.Helper()
-		c, k := selfSigned(t, cn)
+		c, k := testcluster.SelfSignedClientCert(t, cn)
 		if err := os.WriteFile(certFile, c, 0o600); err != nil {
 			t.Fatal(err)
 		}

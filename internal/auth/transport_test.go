@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kr8s-go/kr8s/internal/testcluster"
 )
 
 func newProvider(t *testing.T, cfg Config) *Provider {
@@ -288,7 +290,7 @@ func TestNonReplayableBodyNotRetried(t *testing.T) {
 }
 
 func TestStaticClientCertificate(t *testing.T) {
-	certPEM, keyPEM := selfSigned(t, "static-user")
+	certPEM, keyPEM := testcluster.SelfSignedClientCert(t, "static-user")
 	p := newProvider(t, Config{ClientCertData: certPEM, ClientKeyData: keyPEM})
 	if !p.HasClientCertificate() {
 		t.Fatal("HasClientCertificate false")
@@ -317,7 +319,7 @@ func TestStaticClientCertificate(t *testing.T) {
 }
 
 func TestRedaction(t *testing.T) {
-	certPEM, keyPEM := selfSigned(t, "u")
+	certPEM, keyPEM := testcluster.SelfSignedClientCert(t, "u")
 	keyPEM = append(keyPEM, []byte("SECRET-KEY")...) // still parses: trailing junk is ignored
 	cfg := Config{
 		Token:     "SECRET-token",
