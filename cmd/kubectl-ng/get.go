@@ -76,6 +76,7 @@ so every kind, custom resources included, prints as kubectl prints it.`,
 				allNamespaces: sel.allNamespaces,
 				showLabels:    showLabels,
 				labelColumns:  labelColumns,
+				color:         a.useColor(a.stdout),
 			}
 			switch {
 			case watchOnly:

@@ -28,12 +28,16 @@ func main() {
 // run executes one command line and returns the process exit code. It holds
 // no global state, so tests call it in-process, concurrently.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	return (&app{stdin: stdin, stdout: stdout, stderr: stderr}).run(ctx, args)
+}
+
+// run executes one command line with the app's streams.
+func (a *app) run(ctx context.Context, args []string) int {
 	cmd := a.rootCmd()
 	cmd.SetArgs(args)
-	cmd.SetIn(stdin)
-	cmd.SetOut(stdout)
-	cmd.SetErr(stderr)
+	cmd.SetIn(a.stdin)
+	cmd.SetOut(a.stdout)
+	cmd.SetErr(a.stderr)
 	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return 0

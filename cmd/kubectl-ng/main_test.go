@@ -28,15 +28,27 @@ type result struct {
 // ng runs kubectl-ng in-process against the test cluster in namespace ns.
 func ng(t *testing.T, ns string, stdin string, args ...string) result {
 	t.Helper()
+	return ngWith(t, testcluster.Kubeconfig(t), "", ns, stdin, args...)
+}
+
+// ngWith is ng against the cluster of kubeconfig kc, with the output
+// buffers named in tty ("stdout", "stderr", "stdout,stderr" or "")
+// counting as terminals.
+func ngWith(t *testing.T, kc string, tty string, ns string, stdin string, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	var out, errb bytes.Buffer
-	full := []string{"--kubeconfig", testcluster.Kubeconfig(t)}
+	full := []string{"--kubeconfig", kc}
 	if ns != "" {
 		full = append(full, "-n", ns)
 	}
 	full = append(full, args...)
-	code := run(ctx, full, strings.NewReader(stdin), &out, &errb)
+	a := &app{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}
+	a.tty = func(w io.Writer) bool {
+		return w == &out && strings.Contains(tty, "stdout") || w == &errb && strings.Contains(tty, "stderr")
+	}
+	code := a.run(ctx, full)
 	return result{out.String(), errb.String(), code}
 }
 

@@ -35,7 +35,7 @@ func (a *app) scaleCmd() *cobra.Command {
 				return err
 			}
 			for _, o := range objs {
-				if err := o.Scale(ctx, replicas, &kr8s.ScaleOptions{Wait: wait}); err != nil {
+				if err := a.scale(ctx, o, replicas, wait); err != nil {
 					return fmt.Errorf("scaling %s: %w", objRef(o), err)
 				}
 				fmt.Fprintf(a.stdout, "%s scaled\n", objRef(o))
@@ -50,6 +50,49 @@ func (a *app) scaleCmd() *cobra.Command {
 	fl.BoolVar(&wait, "wait", false, "wait until the controller reports the new count")
 	fl.DurationVar(&timeout, "timeout", 0, "how long to wait; 0 means until interrupted")
 	return cmd
+}
+
+// scale sets o's replica count and, with wait, waits until the controller
+// reports it. On a terminal a progress line follows the object's status
+// meanwhile.
+func (a *app) scale(ctx context.Context, o *kr8s.Object, replicas int, wait bool) error {
+	if !wait {
+		return o.Scale(ctx, replicas, nil)
+	}
+	ref := objRef(o)
+	p := a.startProgress(fmt.Sprintf("scaling %s to %d replicas", ref, replicas))
+	defer p.end()
+	c, err := a.client()
+	if err != nil || !p.tty {
+		return o.Scale(ctx, replicas, &kr8s.ScaleOptions{Wait: true})
+	}
+	// A watch of its own reads the counts while Scale waits with its own.
+	wo := &kr8s.WatchOptions{ListOptions: kr8s.ListOptions{API: c, Namespace: o.Namespace()}, Name: o.Name()}
+	kind := kr8s.NewKind(*o.Kind())
+	watchCtx, stop := context.WithCancel(ctx)
+	followed := make(chan struct{})
+	go func() {
+		defer close(followed)
+		for ev, err := range kind.Watch(watchCtx, wo) {
+			if err != nil {
+				return
+			}
+			if ev.Object != nil {
+				st := ev.Object.Status()
+				p.set("scaling %s to %d replicas: %d current, %d ready", ref, replicas, intField(st, "replicas"), intField(st, "readyReplicas"))
+			}
+		}
+	}()
+	err = o.Scale(ctx, replicas, &kr8s.ScaleOptions{Wait: true})
+	stop()
+	<-followed
+	return err
+}
+
+// intField reads a JSON number from m; absent is 0.
+func intField(m map[string]any, key string) int {
+	f, _ := m[key].(float64)
+	return int(f)
 }
 
 // withTimeout bounds ctx by d when d > 0.
@@ -175,11 +218,18 @@ func (a *app) waitCmd() *cobra.Command {
 			if len(objs) == 0 {
 				return errors.New("no matching resources found")
 			}
-			for _, o := range objs {
+			p := a.startProgress("")
+			defer p.end()
+			for i, o := range objs {
+				what := objRef(o)
+				if len(objs) > 1 {
+					what += fmt.Sprintf(" (%d of %d)", i+1, len(objs))
+				}
+				p.set("waiting for %s: %s", what, strings.Join(forCond, " or "))
 				err := o.Wait(ctx, forCond...)
 				switch {
 				case err == nil, isDelete && errors.Is(err, kr8s.ErrNotFound):
-					fmt.Fprintf(a.stdout, "%s condition met\n", objRef(o))
+					p.printf(a.stdout, "%s condition met\n", objRef(o))
 				case ctx.Err() != nil && cmd.Context().Err() == nil:
 					return fmt.Errorf("timed out waiting for the condition on %s/%s", o.Kind().Plural, o.Name())
 				default:

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -90,27 +92,7 @@ PodDisruptionBudgets. DaemonSet pods are always left in place (kubectl needs
 				g := int64(gracePeriod)
 				o.GracePeriodSeconds = &g
 			}
-			var mu sync.Mutex
-			o.OnProgress = func(e kr8s.DrainEvent) {
-				mu.Lock()
-				defer mu.Unlock()
-				switch e.Action {
-				case "skip-daemonset":
-					fmt.Fprintf(a.stderr, "Warning: ignoring DaemonSet-managed Pod: %s\n", e.Pod)
-				case "evict":
-					fmt.Fprintf(a.stdout, "evicting pod %s\n", e.Pod)
-				case "blocked":
-					fmt.Fprintf(a.stderr, "error when evicting pod %s (will retry): %s\n", e.Pod, e.Detail)
-				case "gone":
-					fmt.Fprintf(a.stdout, "pod/%s evicted\n", podName(e.Pod))
-				}
-			}
-			fmt.Fprintf(a.stdout, "node/%s cordoned\n", n.Name())
-			if err := n.Drain(cmd.Context(), &o); err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stdout, "node/%s drained\n", n.Name())
-			return nil
+			return a.drain(cmd.Context(), n, &o)
 		},
 	}
 	fl := cmd.Flags()
@@ -121,6 +103,63 @@ PodDisruptionBudgets. DaemonSet pods are always left in place (kubectl needs
 	fl.DurationVar(&o.Timeout, "timeout", 0*time.Second, "how long to wait; 0 means until interrupted")
 	fl.Bool("ignore-daemonsets", true, "accepted for kubectl compatibility: DaemonSet pods are always left")
 	return cmd
+}
+
+// drain drains n as kubectl drain does, with its output lines and, on a
+// terminal, a progress line counting the pods gone.
+func (a *app) drain(ctx context.Context, n *kr8s.Node, o *kr8s.DrainOptions) error {
+	ref := "node/" + n.Name()
+	p := a.startProgress("draining " + ref)
+	defer p.end()
+	if n.Unschedulable() {
+		p.printf(a.stdout, "%s already cordoned\n", ref)
+	} else {
+		if err := n.Cordon(ctx); err != nil {
+			return err
+		}
+		p.printf(a.stdout, "%s cordoned\n", ref)
+	}
+	var (
+		mu      sync.Mutex // OnProgress is called from a goroutine per pod
+		started = map[string]bool{}
+		blocked = map[string]bool{}
+		gone    int
+	)
+	o.OnProgress = func(e kr8s.DrainEvent) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e.Action {
+		case "skip-daemonset":
+			p.printf(a.stderr, "Warning: ignoring DaemonSet-managed Pod: %s\n", e.Pod)
+		case "evict":
+			// Drain asks again after each refusal: say it once.
+			if !started[e.Pod] {
+				p.printf(a.stdout, "evicting pod %s\n", e.Pod)
+			}
+			started[e.Pod] = true
+		case "blocked":
+			blocked[e.Pod] = true
+			ns, name, _ := strings.Cut(e.Pod, "/")
+			p.printf(a.stderr, "error when evicting pods/%q -n %q (will retry after 2s): %s\n", name, ns, e.Detail)
+		case "gone":
+			gone++
+			delete(blocked, e.Pod)
+			p.printf(a.stdout, "pod/%s evicted\n", podName(e.Pod))
+		}
+		status := fmt.Sprintf("draining %s: %d of %d pods gone", ref, gone, len(started))
+		if len(blocked) > 0 {
+			status += fmt.Sprintf(", %d refused by a disruption budget", len(blocked))
+		}
+		p.set("%s", status)
+	}
+	if err := n.Drain(ctx, o); err != nil {
+		if strings.Contains(err.Error(), "cannot evict:") {
+			return &hinted{err, "Use --force for pods that no controller manages, --delete-emptydir-data for pods with emptyDir volumes."}
+		}
+		return err
+	}
+	p.printf(a.stdout, "%s drained\n", ref)
+	return nil
 }
 
 // podName drops the namespace from "namespace/name".

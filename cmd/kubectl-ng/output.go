@@ -31,6 +31,7 @@ type tableOptions struct {
 	allNamespaces bool
 	showLabels    bool
 	labelColumns  []string
+	color         bool // colour the STATUS column
 }
 
 // printTable writes a server-side Table the way kubectl get does.
@@ -42,13 +43,21 @@ func printTable(w io.Writer, t *kr8s.Table, kind *kr8s.Kind, o tableOptions) err
 			cols = append(cols, i)
 		}
 	}
+	status := -1 // the index in cols of the column to colour
+	if o.color {
+		status = slices.IndexFunc(cols, func(i int) bool { return strings.EqualFold(t.Columns[i].Name, "status") })
+	}
 	if !o.noHeaders {
 		var h []string
 		if o.allNamespaces && kind.Namespaced {
 			h = append(h, "NAMESPACE")
 		}
-		for _, i := range cols {
-			h = append(h, strings.ToUpper(t.Columns[i].Name))
+		for n, i := range cols {
+			cell := strings.ToUpper(t.Columns[i].Name)
+			if n == status {
+				cell = paint(ansiDefault, cell) // the same invisible width as the cells below
+			}
+			h = append(h, cell)
 		}
 		for _, l := range o.labelColumns {
 			h = append(h, labelHeader(l))
@@ -75,6 +84,9 @@ func printTable(w io.Writer, t *kr8s.Table, kind *kr8s.Kind, o tableOptions) err
 			s := formatCell(cell)
 			if n == 0 && o.showKind {
 				s = kindRef(kind) + "/" + s
+			}
+			if n == status {
+				s = paint(statusColor(s), s)
 			}
 			cells = append(cells, s)
 		}

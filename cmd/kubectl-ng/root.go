@@ -22,6 +22,10 @@ type app struct {
 	namespace  string
 	verbosity  int
 
+	// tty, when set, decides which writers are terminals (for tests);
+	// otherwise isTerminal asks the operating system.
+	tty func(io.Writer) bool
+
 	api *kr8s.Client
 }
 
@@ -137,8 +141,13 @@ func (a *app) report(err error) int {
 		fmt.Fprintf(a.stderr, "command terminated with exit code %d\n", xe.Code)
 		return xe.Code
 	}
+	color := a.useColor(a.stderr)
 	for _, e := range flatten(err) {
-		fmt.Fprintln(a.stderr, errorLine(e))
+		line := errorLine(e)
+		if color {
+			line = paintErrorPrefix(line)
+		}
+		fmt.Fprintln(a.stderr, line)
 	}
 	return 1
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/kr8s-go/kr8s"
 	"golang.org/x/term"
@@ -15,8 +14,8 @@ import (
 // warns and runs without a TTY. restore must be called to give the
 // terminal back.
 func (a *app) terminal(ctx context.Context) (resize <-chan kr8s.TerminalSize, restore func(), ok bool) {
-	in, isFile := a.stdin.(*os.File)
-	if !isFile || !term.IsTerminal(int(in.Fd())) {
+	in, ok := terminalFile(a.stdin)
+	if !ok {
 		fmt.Fprintln(a.stderr, "Unable to use a TTY - input is not a terminal or the right kind of file")
 		return nil, func() {}, false
 	}
@@ -26,7 +25,7 @@ func (a *app) terminal(ctx context.Context) (resize <-chan kr8s.TerminalSize, re
 		return nil, func() {}, false
 	}
 	sizeFd := int(in.Fd())
-	if out, ok := a.stdout.(*os.File); ok && term.IsTerminal(int(out.Fd())) {
+	if out, ok := terminalFile(a.stdout); ok {
 		sizeFd = int(out.Fd())
 	}
 	ch := make(chan kr8s.TerminalSize, 1)
