@@ -62,11 +62,7 @@ func (a *app) apiResourcesCmd() *cobra.Command {
 			sort.SliceStable(rs, func(i, j int) bool { return rs[i].Group < rs[j].Group })
 			if output == "name" {
 				for _, r := range rs {
-					name := r.Name
-					if r.Group != "" {
-						name += "." + r.Group
-					}
-					fmt.Fprintln(a.stdout, name)
+					fmt.Fprintln(a.stdout, resourceName(r))
 				}
 				return nil
 			}
@@ -95,6 +91,15 @@ func (a *app) apiResourcesCmd() *cobra.Command {
 	fl.StringSliceVar(&verbs, "verbs", nil, "only resources that support these verbs")
 	fl.BoolVar(&noHeaders, "no-headers", false, "leave out the header line")
 	return cmd
+}
+
+// resourceName is how api-resources -o name prints a resource:
+// "pods", "deployments.apps".
+func resourceName(r kr8s.APIResource) string {
+	if r.Group == "" {
+		return r.Name
+	}
+	return r.Name + "." + r.Group
 }
 
 func hasVerbs(have, want []string) bool {

@@ -580,12 +580,15 @@ func runCmd(name string, args ...string) (string, error) {
 	return string(out), nil
 }
 
-// TestHelp checks that every command's help is concise and has examples.
+// TestHelp checks that every command's help, cobra's help and completion
+// commands included, is concise and has examples.
 func TestHelp(t *testing.T) {
 	t.Parallel()
+	seen := 0
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
-		if c.Hidden || c.Name() == "help" || c.Name() == "completion" {
+		seen++
+		if c.Hidden {
 			return
 		}
 		if c.Example == "" {
@@ -607,4 +610,7 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	walk((&app{}).rootCmd())
+	if seen < 33 { // root, 20 commands, 6 config subcommands, help, completion and its 4 shells
+		t.Errorf("walked %d commands, want every one", seen)
+	}
 }

@@ -35,9 +35,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func (a *app) run(ctx context.Context, args []string) int {
 	cmd := a.rootCmd()
 	cmd.SetArgs(args)
-	cmd.SetIn(a.stdin)
-	cmd.SetOut(a.stdout)
-	cmd.SetErr(a.stderr)
 	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return 0

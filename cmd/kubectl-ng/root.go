@@ -60,6 +60,13 @@ PATH it also works as a kubectl plugin: kubectl ng get pods.`,
 		a.versionCmd(), a.whoamiCmd(), a.apiResourcesCmd(), a.apiVersionsCmd(),
 		a.configCmd(),
 	)
+	// Before the completion command is made: it keeps the writer it
+	// finds then.
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	completionCmd(root)
+	a.registerCompletions(root)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w\nSee '%s --help' for usage", err, c.CommandPath())}
 	})

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kr8s-go/kr8s/internal/testcluster"
+)
+
+// complete asks kubectl-ng for completions as a shell's TAB does, through
+// the hidden __complete command: the words typed so far, the last being
+// the one completed. It returns the candidates and fails unless the
+// directive is "no files".
+func complete(t *testing.T, words ...string) []string {
+	t.Helper()
+	return completeWith(t, ":4", words...)
+}
+
+// completeWith is complete expecting directive.
+func completeWith(t *testing.T, directive string, words ...string) []string {
+	t.Helper()
+	r := ng(t, "", "", append([]string{"__complete", "--kubeconfig", testcluster.Kubeconfig(t)}, words...)...)
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if r.code != 0 || len(lines) == 0 || lines[len(lines)-1] != directive {
+		t.Fatalf("__complete %s: exit %d, stdout %q (want the directive %s), stderr %q", strings.Join(words, " "), r.code, r.stdout, directive, r.stderr)
+	}
+	return lines[:len(lines)-1]
+}
+
+func TestCompletion(t *testing.T) {
+	t.Parallel()
+	ns := testcluster.Namespace(t)
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: NAME}\nspec: {containers: [{name: main, image: busybox}, {name: side, image: busybox}]}\n"
+	mustNG(t, ns, strings.ReplaceAll(pod, "NAME", "alpha")+"---\n"+strings.ReplaceAll(pod, "NAME", "beta"), "apply", "-f", "-")
+	mustNG(t, ns, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: conf}\n", "apply", "-f", "-")
+	nodes := strings.Fields(strings.ReplaceAll(mustNG(t, "", "", "get", "nodes", "-o", "name"), "node/", ""))
+	contexts := strings.Fields(mustNG(t, "", "", "config", "get-contexts", "-o", "name"))
+	slices.Sort(contexts)
+
+	for _, tc := range []struct {
+		words []string
+		want  []string // exactly these, in this order
+		has   []string // at least these
+		not   []string
+	}{
+		// Kinds from discovery, named as api-resources -o name names them.
+		{words: []string{"get", "po"}, has: []string{"pods", "poddisruptionbudgets.policy"}, not: []string{"services", "nodes"}},
+		{words: []string{"get", "deploy"}, want: []string{"deployments.apps"}},
+		{words: []string{"describe", ""}, has: []string{"pods", "nodes", "deployments.apps", "configmaps", "customresourcedefinitions.apiextensions.k8s.io"}},
+		// Names from the cluster, in the namespace of -n.
+		{words: []string{"-n", ns, "get", "pods", ""}, want: []string{"alpha", "beta"}},
+		{words: []string{"-n", ns, "get", "pods", "al"}, want: []string{"alpha"}},
+		{words: []string{"-n", ns, "get", "pods", "alpha", ""}, want: []string{"beta"}},
+		{words: []string{"-n", ns, "get", "pod/"}, want: []string{"pod/alpha", "pod/beta"}},
+		{words: []string{"get", "-n", ns, "cm/c"}, want: []string{"cm/conf"}},
+		{words: []string{"-n", ns, "describe", "pod", ""}, want: []string{"alpha", "beta"}},
+		{words: []string{"-n", ns, "delete", "configmaps", ""}, has: []string{"conf", "kube-root-ca.crt"}},
+		{words: []string{"-n", ns, "label", "pods", "alpha", ""}, want: []string{}},
+		{words: []string{"-n", ns, "logs", ""}, want: []string{"alpha", "beta"}},
+		{words: []string{"-n", ns, "logs", "b"}, want: []string{"beta"}},
+		{words: []string{"-n", ns, "exec", ""}, want: []string{"alpha", "beta"}},
+		{words: []string{"-n", ns, "exec", "alpha", ""}, want: []string{}},
+		{words: []string{"-n", ns, "exec", "alpha", "-c", ""}, want: []string{"main", "side"}},
+		{words: []string{"-n", ns, "logs", "beta", "-c", "s"}, want: []string{"side"}},
+		{words: []string{"-n", ns, "port-forward", "a"}, want: []string{"alpha"}},
+		{words: []string{"-n", ns, "get", "nodes", ""}, want: nodes},
+		{words: []string{"cordon", ""}, want: nodes},
+		{words: []string{"drain", nodes[0], ""}, want: []string{}},
+		// Namespaces and contexts for the global flags.
+		{words: []string{"get", "pods", "-n", ""}, has: []string{ns, "default", "kube-system"}},
+		{words: []string{"-n", strings.TrimSuffix(ns, ns[len(ns)-6:])}, has: []string{ns}, not: []string{"default"}},
+		{words: []string{"--context", ""}, want: contexts},
+		{words: []string{"config", "use-context", ""}, want: contexts},
+	} {
+		got := complete(t, tc.words...)
+		switch {
+		case tc.want != nil && !slices.Equal(got, tc.want):
+			t.Errorf("%q: got %q, want %q", tc.words, got, tc.want)
+		case tc.want == nil && len(got) == 0:
+			t.Errorf("%q: no completions", tc.words)
+		}
+		for _, h := range tc.has {
+			if !slices.Contains(got, h) {
+				t.Errorf("%q: %q lacks %q", tc.words, got, h)
+			}
+		}
+		for _, n := range tc.not {
+			if slices.Contains(got, n) {
+				t.Errorf("%q: %q has %q", tc.words, got, n)
+			}
+		}
+	}
+
+	// -o: no space after a format that takes an argument (4|2 = 6).
+	if got := complete(t, "get", "pods", "-o", "j"); !slices.Equal(got, []string{"json", "jsonpath="}) {
+		t.Errorf("-o j: got %q", got)
+	}
+	if got := completeWith(t, ":6", "get", "pods", "-o", "c"); !slices.Equal(got, []string{"custom-columns="}) {
+		t.Errorf("-o c: got %q", got)
+	}
+
+	// The scripts: each shell's names kubectl-ng and calls __complete.
+	for _, sh := range []string{"bash", "zsh", "fish"} {
+		out := mustNG(t, "", "", "completion", sh)
+		if !strings.Contains(out, "kubectl-ng") || !strings.Contains(out, "__complete") {
+			t.Errorf("completion %s printed no script for kubectl-ng:\n%.300s", sh, out)
+		}
+	}
+}
