@@ -36,21 +36,7 @@ func TestWatchSurvivesAPIServerRestarts(t *testing.T) {
 	cluster := testcluster.NewPrivate(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	admin, err := kr8s.NewClient(kr8s.WithKubeconfig(cluster.Kubeconfig))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns, err := kr8s.NewNamespace(map[string]any{"metadata": map[string]any{"name": "restarts"}}, kr8s.WithAPI(admin))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ns.Create(ctx); err != nil {
-		t.Fatal(err)
-	}
-	c, err := kr8s.NewClient(kr8s.WithKubeconfig(cluster.Kubeconfig), kr8s.WithNamespace("restarts"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := privateNamespace(ctx, t, cluster, "restarts")
 
 	type event struct {
 		typ kr8s.EventType

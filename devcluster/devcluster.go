@@ -47,11 +47,18 @@ const (
 type Option func(*options)
 
 type options struct {
-	nodes int
+	nodes         int
+	apiserverArgs []string
 }
 
 // WithNodes sets the number of fake nodes (default 2).
 func WithNodes(n int) Option { return func(o *options) { o.nodes = n } }
+
+// WithAPIServerArgs adds kube-apiserver flags after the defaults, such as
+// "--watch-cache=false" to serve watches from etcd directly.
+func WithAPIServerArgs(args ...string) Option {
+	return func(o *options) { o.apiserverArgs = append(o.apiserverArgs, args...) }
+}
 
 // Cluster is a running dev cluster. Stop it when done; if the process that
 // started it dies, the cluster stops by itself.
@@ -81,7 +88,11 @@ func Start(ctx context.Context, opts ...Option) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bins.kcp, "supervise", "--kwok", bins.kwok, "--nodes", strconv.Itoa(o.nodes))
+	args := []string{"supervise", "--kwok", bins.kwok, "--nodes", strconv.Itoa(o.nodes)}
+	for _, a := range o.apiserverArgs {
+		args = append(args, "--apiserver-arg="+a)
+	}
+	cmd := exec.Command(bins.kcp, args...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
@@ -169,25 +180,41 @@ func (c *Cluster) Pid() int { return c.cmd.Process.Pid }
 // port while etcd keeps its data. It returns once the new API server is
 // ready.
 func (c *Cluster) RestartAPIServer(ctx context.Context) error {
+	_, err := c.command(ctx, "restart", control.CmdRestartAPIServer, control.EventRestarted)
+	return err
+}
+
+// CompactEtcd compacts etcd's history up to its current revision and
+// returns that revision: a watch or a list continue token older than it
+// then gets 410 Gone from etcd. The API server's watch cache still serves
+// watches from its own window unless the cluster was started with
+// WithAPIServerArgs("--watch-cache=false").
+func (c *Cluster) CompactEtcd(ctx context.Context) (revision int64, err error) {
+	ev, err := c.command(ctx, "compact", control.CmdCompactEtcd, control.EventCompacted)
+	return ev.Revision, err
+}
+
+// command sends one command to the supervisor and waits for its answer.
+func (c *Cluster) command(ctx context.Context, what, cmd, want string) (control.Event, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.stopped {
-		return errors.New("devcluster: cluster is stopped")
+		return control.Event{}, errors.New("devcluster: cluster is stopped")
 	}
-	if _, err := io.WriteString(c.stdin, control.CmdRestartAPIServer+"\n"); err != nil {
-		return fmt.Errorf("devcluster: restart: %w", err)
+	if _, err := io.WriteString(c.stdin, cmd+"\n"); err != nil {
+		return control.Event{}, fmt.Errorf("devcluster: %s: %w", what, err)
 	}
 	select {
 	case ev, ok := <-c.events:
 		if !ok {
-			return fmt.Errorf("devcluster: supervisor exited: %s", c.stderr)
+			return ev, fmt.Errorf("devcluster: supervisor exited: %s", c.stderr)
 		}
-		if ev.Type != control.EventRestarted {
-			return fmt.Errorf("devcluster: restart: %s", ev.Error)
+		if ev.Type != want {
+			return ev, fmt.Errorf("devcluster: %s: %s", what, ev.Error)
 		}
-		return nil
+		return ev, nil
 	case <-ctx.Done():
-		return fmt.Errorf("devcluster: restart: %w", ctx.Err())
+		return control.Event{}, fmt.Errorf("devcluster: %s: %w", what, ctx.Err())
 	}
 }
 

@@ -16,16 +16,25 @@ type Proxy struct {
 	ln     net.Listener
 	target string
 
-	mu    sync.Mutex
-	conns map[net.Conn]struct{}
-	cuts  int
+	mu      sync.Mutex
+	conns   map[net.Conn]struct{}
+	cuts    int
+	refused int
+	refuse  bool
 }
 
 // NewProxy starts a proxy to the test cluster's API server; it stops when
 // the test ends.
 func NewProxy(t testing.TB) *Proxy {
 	t.Helper()
-	u, err := url.Parse(Admin(t).Server)
+	return NewProxyTo(t, Admin(t).Server)
+}
+
+// NewProxyTo starts a proxy to the server at URL server, such as a private
+// cluster's; it stops when the test ends.
+func NewProxyTo(t testing.TB, server string) *Proxy {
+	t.Helper()
+	u, err := url.Parse(server)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +65,16 @@ func (p *Proxy) serve() {
 }
 
 func (p *Proxy) handle(c net.Conn) {
+	p.mu.Lock()
+	refuse := p.refuse
+	if refuse {
+		p.refused++
+	}
+	p.mu.Unlock()
+	if refuse {
+		c.Close()
+		return
+	}
 	up, err := net.Dial("tcp", p.target)
 	if err != nil {
 		c.Close()
@@ -98,4 +117,20 @@ func (p *Proxy) Cuts() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.cuts
+}
+
+// Refuse makes the proxy close new connections at once (true) or serve
+// them again (false): the API server looks unreachable to the client while
+// it keeps running. Refuse(true) does not cut open connections; CutAll does.
+func (p *Proxy) Refuse(refuse bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.refuse = refuse
+}
+
+// Refused returns the number of connections refused so far.
+func (p *Proxy) Refused() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.refused
 }

@@ -122,14 +122,18 @@ func buildDevcluster(dir string) (string, error) {
 
 // launch starts the devcluster command writing kc and waits until kc
 // exists. exitWith is the pid whose end stops the cluster.
-func launch(bin, kc, logPath string, exitWith int, detached bool) (*exec.Cmd, <-chan struct{}, error) {
+func launch(bin, kc, logPath string, exitWith int, detached bool, apiserverArgs ...string) (*exec.Cmd, <-chan struct{}, error) {
 	logf, err := os.Create(logPath)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer logf.Close()
 	_ = os.Remove(kc)
-	cmd := exec.Command(bin, "--kubeconfig", kc, "--exit-with-pid", strconv.Itoa(exitWith))
+	args := []string{"--kubeconfig", kc, "--exit-with-pid", strconv.Itoa(exitWith)}
+	for _, a := range apiserverArgs {
+		args = append(args, "--apiserver-arg="+a)
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Dir = filepath.Dir(bin)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: detached}
@@ -182,14 +186,15 @@ type Private struct {
 
 // NewPrivate starts a private dev cluster (seconds once the binaries are
 // built) and stops it when the test ends. It fails the test under CI and
-// skips it elsewhere if the cluster cannot be had.
-func NewPrivate(t testing.TB) *Private {
+// skips it elsewhere if the cluster cannot be had. apiserverArgs are extra
+// kube-apiserver flags, such as "--watch-cache=false".
+func NewPrivate(t testing.TB, apiserverArgs ...string) *Private {
 	t.Helper()
 	dir := t.TempDir()
 	p := &Private{Kubeconfig: filepath.Join(dir, "kubeconfig"), log: filepath.Join(dir, "devcluster.log")}
 	bin, err := buildDevcluster(dir)
 	if err == nil {
-		p.cmd, p.exited, err = launch(bin, p.Kubeconfig, p.log, os.Getpid(), false)
+		p.cmd, p.exited, err = launch(bin, p.Kubeconfig, p.log, os.Getpid(), false, apiserverArgs...)
 	}
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -213,22 +218,57 @@ func NewPrivate(t testing.TB) *Private {
 // keeps the data, and returns once the new one is ready.
 func (p *Private) RestartAPIServer(t testing.TB) {
 	t.Helper()
-	const done = "devcluster: API server restarted"
-	count := func() int {
-		b, _ := os.ReadFile(p.log)
-		return strings.Count(string(b), done)
+	p.signal(t, syscall.SIGUSR1, "API server restart", "devcluster: API server restarted", "restart failed")
+}
+
+// CompactEtcd compacts the private cluster's etcd up to its current
+// revision and returns that revision. Watches older than it get 410 Gone
+// when etcd serves them: start the cluster with "--watch-cache=false",
+// or the API server's watch cache keeps serving its own window.
+func (p *Private) CompactEtcd(t testing.TB) int64 {
+	t.Helper()
+	line := p.signal(t, syscall.SIGUSR2, "etcd compaction", "devcluster: etcd compacted at revision ", "compaction failed")
+	rev, err := strconv.ParseInt(strings.TrimSpace(line), 10, 64)
+	if err != nil {
+		t.Fatalf("etcd compaction: bad revision %q", line)
 	}
-	before := count()
-	if err := p.cmd.Process.Signal(syscall.SIGUSR1); err != nil {
+	return rev
+}
+
+// signal sends sig to the devcluster command and waits until its log has
+// one more line starting with done; it returns the rest of that line.
+// A log line containing failed fails the test.
+func (p *Private) signal(t testing.TB, sig syscall.Signal, what, done, failed string) string {
+	t.Helper()
+	read := func() string { b, _ := os.ReadFile(p.log); return string(b) }
+	before := strings.Count(read(), done)
+	if err := p.cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
-	Eventually(t, 2*time.Minute, "API server restart", func(context.Context) (bool, error) {
-		b, _ := os.ReadFile(p.log)
-		if strings.Contains(string(b), "restart failed") {
-			return false, fmt.Errorf("%s", b)
+	var rest string
+	Eventually(t, 2*time.Minute, what, func(context.Context) (bool, error) {
+		log := read()
+		if strings.Contains(log, failed) {
+			return false, fmt.Errorf("%s", log)
 		}
-		return count() > before, nil
+		parts := strings.Split(log, done)
+		if len(parts)-1 <= before {
+			return false, nil
+		}
+		rest, _, _ = strings.Cut(parts[len(parts)-1], "\n")
+		return true, nil
 	})
+	return rest
+}
+
+// Server returns the private cluster's API server URL.
+func (p *Private) Server(t testing.TB) string {
+	t.Helper()
+	a, err := newAdmin(p.Kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.Server
 }
 
 // devclusterDir finds the devcluster module: a devcluster/ directory in

@@ -1,12 +1,13 @@
 // Command devcluster runs a dev cluster in the foreground until SIGINT or
 // SIGTERM, and prints how to point kubectl at it.
 //
-//	devcluster [--kubeconfig PATH] [--nodes N] [--exit-with-pid PID]
+//	devcluster [--kubeconfig PATH] [--nodes N] [--exit-with-pid PID] [--apiserver-arg FLAG]...
 //
 // With --kubeconfig the admin kubeconfig is written to PATH (mode 0600)
 // once the cluster is ready. SIGUSR1 restarts the API server alone (etcd
 // keeps the data) and prints "devcluster: API server restarted" when the
-// new one is ready, for fault tests. With --exit-with-pid the cluster also stops
+// new one is ready, for fault tests; SIGUSR2 compacts etcd to its current
+// revision and prints "devcluster: etcd compacted at revision N". With --exit-with-pid the cluster also stops
 // when that process ends; test harnesses use it to share one cluster
 // across the packages of a `go test ./...` run.
 package main
@@ -28,18 +29,23 @@ func main() {
 	kubeconfig := flag.String("kubeconfig", "", "write the admin kubeconfig to this path once ready")
 	nodes := flag.Int("nodes", 2, "number of fake nodes")
 	exitWith := flag.Int("exit-with-pid", 0, "stop when this process exits")
+	var apiserverArgs []string
+	flag.Func("apiserver-arg", "an extra kube-apiserver flag, such as --watch-cache=false (repeatable)", func(v string) error {
+		apiserverArgs = append(apiserverArgs, v)
+		return nil
+	})
 	flag.Parse()
-	if err := run(*kubeconfig, *nodes, *exitWith); err != nil {
+	if err := run(*kubeconfig, *nodes, *exitWith, apiserverArgs); err != nil {
 		fmt.Fprintln(os.Stderr, "devcluster:", err)
 		os.Exit(1)
 	}
 }
 
-func run(kubeconfig string, nodes, exitWith int) error {
+func run(kubeconfig string, nodes, exitWith int, apiserverArgs []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	start := time.Now()
-	c, err := devcluster.Start(ctx, devcluster.WithNodes(nodes))
+	c, err := devcluster.Start(ctx, devcluster.WithNodes(nodes), devcluster.WithAPIServerArgs(apiserverArgs...))
 	if err != nil {
 		return err
 	}
@@ -66,6 +72,8 @@ func run(kubeconfig string, nodes, exitWith int) error {
 	}
 	restart := make(chan os.Signal, 1)
 	signal.Notify(restart, syscall.SIGUSR1)
+	compact := make(chan os.Signal, 1)
+	signal.Notify(compact, syscall.SIGUSR2)
 	for {
 		select {
 		case <-ctx.Done():
@@ -83,6 +91,15 @@ func run(kubeconfig string, nodes, exitWith int) error {
 				continue
 			}
 			fmt.Println("devcluster: API server restarted")
+		case <-compact:
+			cctx, cancel := context.WithTimeout(ctx, time.Minute)
+			rev, err := c.CompactEtcd(cctx)
+			cancel()
+			if err != nil {
+				fmt.Println("devcluster: etcd compaction failed:", err)
+				continue
+			}
+			fmt.Println("devcluster: etcd compacted at revision", rev)
 		}
 	}
 }

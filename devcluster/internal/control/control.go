@@ -8,13 +8,17 @@ package control
 // Commands the supervisor accepts on stdin.
 const (
 	CmdRestartAPIServer = "restart-apiserver"
-	CmdStop             = "stop"
+	// CmdCompactEtcd compacts etcd's history up to its current revision,
+	// so that older resourceVersions answer 410 Gone.
+	CmdCompactEtcd = "compact-etcd"
+	CmdStop        = "stop"
 )
 
 // Event kinds the supervisor writes on stdout.
 const (
 	EventReady     = "ready"
 	EventRestarted = "restarted"
+	EventCompacted = "compacted"
 	EventError     = "error"
 	EventStopped   = "stopped"
 )
@@ -30,4 +34,6 @@ type Event struct {
 	Server     string `json:"server,omitempty"`
 	// ReadyMillis is the time from supervisor start to a ready cluster.
 	ReadyMillis int64 `json:"readyMillis,omitempty"`
+	// Revision is the revision etcd was compacted to (EventCompacted).
+	Revision int64 `json:"revision,omitempty"`
 }

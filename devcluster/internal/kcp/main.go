@@ -87,6 +87,10 @@ func runSupervise(args []string) int {
 	var cfg supervisor.Config
 	fs.StringVar(&cfg.Kwok, "kwok", "", "path of the kwok binary")
 	fs.IntVar(&cfg.Nodes, "nodes", 2, "number of fake nodes")
+	fs.Func("apiserver-arg", "an extra kube-apiserver flag (repeatable)", func(v string) error {
+		cfg.APIServerArgs = append(cfg.APIServerArgs, v)
+		return nil
+	})
 	_ = fs.Parse(args)
 	self, err := os.Executable()
 	if err != nil {

@@ -29,6 +29,9 @@ type Config struct {
 	Self  string // path of the multi-call binary (the supervisor's own)
 	Kwok  string // path of the kwok binary
 	Nodes int    // number of fake nodes
+	// APIServerArgs are extra kube-apiserver flags, after the defaults
+	// (a later flag wins), such as --watch-cache=false.
+	APIServerArgs []string
 }
 
 // Supervisor runs one cluster.
@@ -105,6 +108,12 @@ wait:
 			s.down()
 			emit(control.Event{Type: control.EventStopped})
 			return nil
+		case control.CmdCompactEtcd:
+			if rev, err := s.compactEtcd(context.Background()); err != nil {
+				emit(control.Event{Type: control.EventError, Error: err.Error()})
+			} else {
+				emit(control.Event{Type: control.EventCompacted, Revision: rev})
+			}
 		case control.CmdRestartAPIServer:
 			if err := s.restartAPIServer(context.Background()); err != nil {
 				emit(control.Event{Type: control.EventError, Error: err.Error()})
@@ -149,7 +158,7 @@ func (s *Supervisor) up(ctx context.Context) error {
 	if err := s.startEtcd(); err != nil {
 		return err
 	}
-	s.api = s.newProc("apiserver", s.cfg.Self, append([]string{"apiserver"}, s.apiserverArgs()...))
+	s.api = s.newProc("apiserver", s.cfg.Self, append(append([]string{"apiserver"}, s.apiserverArgs()...), s.cfg.APIServerArgs...))
 	if err := s.launch(s.api); err != nil {
 		return err
 	}
