@@ -55,7 +55,7 @@ func (o *Object) Apply(ctx context.Context, opts *ApplyOptions) error {
 	if fm == "" {
 		fm = DefaultFieldManager
 	}
-	intent := maps.Clone(o.raw)
+	intent := maps.Clone(o.m())
 	if md, ok := intent["metadata"].(map[string]any); ok {
 		md = maps.Clone(md)
 		for _, f := range serverSet {

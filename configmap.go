@@ -15,4 +15,4 @@ func NewConfigMap(src any, opts ...ObjectOption) (*ConfigMap, error) {
 }
 
 // Data returns .data.
-func (c *ConfigMap) Data() map[string]string { return stringMap(c.raw["data"]) }
+func (c *ConfigMap) Data() map[string]string { return stringMap(c.m()["data"]) }

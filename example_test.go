@@ -115,7 +115,8 @@ func ExampleNewPod() {
 	if err := pod.Create(ctx); err != nil {
 		log.Fatal(err)
 	}
-	defer pod.Delete(ctx, nil)
+	// Wait, so that the next example finds no pod of this name.
+	defer pod.Delete(ctx, &kr8s.DeleteOptions{Wait: true})
 
 	api2, _ := kr8s.API() // no arguments: the first cached client
 	got, err := kr8s.Pods.Get(ctx, "some-pod", nil)

@@ -71,11 +71,7 @@ func (k *Kind) get(ctx context.Context, name string, o *GetOptions) (*Object, er
 	if err != nil {
 		return nil, err
 	}
-	var raw map[string]any
-	if err := c.doJSON(ctx, http.MethodGet, k.request(c, o.Namespace, name), &raw); err != nil {
-		return nil, err
-	}
-	return &Object{api: c, kind: k, raw: raw}, nil
+	return c.doObject(ctx, http.MethodGet, k.request(c, o.Namespace, name), k)
 }
 
 // KindOf is a Kind whose verbs return a typed object, such as *Pod. The

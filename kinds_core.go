@@ -223,7 +223,7 @@ func NewService(src any, opts ...ObjectOption) (*Service, error) { return Servic
 // is not valid base64 is an error naming its key. (kr8s's Secret.data
 // returns the encoded strings.)
 func (s *Secret) Data() (map[string][]byte, error) {
-	data, _ := s.raw["data"].(map[string]any)
+	data, _ := s.m()["data"].(map[string]any)
 	out := make(map[string][]byte, len(data))
 	for _, k := range slices.Sorted(maps.Keys(data)) {
 		v, _ := data[k].(string)
@@ -233,7 +233,7 @@ func (s *Secret) Data() (map[string][]byte, error) {
 		}
 		out[k] = b
 	}
-	for k, v := range stringMap(s.raw["stringData"]) {
+	for k, v := range stringMap(s.m()["stringData"]) {
 		out[k] = []byte(v)
 	}
 	return out, nil

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/kr8s-go/kr8s/internal/jsonany"
 )
 
 // AllNamespaces as a Namespace option lists or watches every namespace
@@ -169,57 +171,68 @@ func (k *Kind) readPage(ctx context.Context, c *Client, r Request, yield func(*O
 		return p, fmt.Errorf("list %s: decode response: %w", path, decodeError(resp, err))
 	}
 	body := newLimitedBody(resp.Body)
-	dec := json.NewDecoder(body)
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return bad(fmt.Errorf("want a JSON object, got %v (%v)", t, err))
+	rd := jsonany.NewReader(body)
+	if _, err := rd.Open('{', false); err != nil {
+		return bad(err)
 	}
-	for dec.More() {
-		t, err := dec.Token()
+	for {
+		more, err := rd.More()
 		if err != nil {
 			return bad(err)
 		}
-		key, _ := t.(string)
+		if !more {
+			return p, nil
+		}
+		key, err := rd.Key()
+		if err != nil {
+			return bad(err)
+		}
 		body.reset()
 		switch key {
 		case "metadata":
+			v, err := rd.Value()
+			if err != nil {
+				return bad(err)
+			}
 			var m struct {
 				Continue        string `json:"continue"`
 				ResourceVersion string `json:"resourceVersion"`
 			}
-			if err := dec.Decode(&m); err != nil {
+			if err := json.Unmarshal(v, &m); err != nil {
 				return bad(err)
 			}
 			p.rv, p.cont = m.ResourceVersion, m.Continue
 		case "items":
-			if t, err := dec.Token(); err != nil || (t != json.Delim('[') && t != nil) {
-				return bad(fmt.Errorf("items: want an array, got %v", t))
-			} else if t == nil {
-				continue // "items": null
+			open, err := rd.Open('[', true)
+			if err != nil {
+				return bad(fmt.Errorf("items: %w", err))
 			}
-			for dec.More() {
+			for open {
+				if open, err = rd.More(); err != nil {
+					return bad(err)
+				} else if !open {
+					break
+				}
 				body.reset() // the limit is per item
-				var raw map[string]any
-				if err := dec.Decode(&raw); err != nil {
+				v, err := rd.Value()
+				if err != nil {
 					return bad(err)
 				}
-				// List items carry no kind or apiVersion of their own.
-				raw["kind"], raw["apiVersion"] = k.Kind, k.GroupVersion()
-				if !yield(&Object{api: c, kind: k, raw: raw}) {
+				src, err := newSource(string(v), k)
+				if err != nil {
+					return bad(fmt.Errorf("item: %w", err))
+				}
+				if !yield(&Object{api: c, kind: k, src: src}) {
 					p.stopped = true
 					return p, nil
 				}
 			}
-			if _, err := dec.Token(); err != nil {
-				return bad(err)
-			}
 		default:
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
+			if _, err := rd.Value(); err != nil {
 				return bad(err)
 			}
 		}
 	}
-	return p, nil
 }
 
 // List returns an iterator over the kind's objects. It pages with limit

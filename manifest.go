@@ -163,11 +163,11 @@ func (o *Object) orderedJSON() ([]byte, error) {
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	first := []string{"apiVersion", "kind", "metadata"}
-	keys := slices.DeleteFunc(slices.Sorted(maps.Keys(o.raw)), func(k string) bool { return slices.Contains(first, k) })
+	keys := slices.DeleteFunc(slices.Sorted(maps.Keys(o.m())), func(k string) bool { return slices.Contains(first, k) })
 	buf.WriteByte('{')
 	n := 0
 	for _, k := range append(first, keys...) {
-		v, ok := o.raw[k]
+		v, ok := o.m()[k]
 		if !ok {
 			continue
 		}

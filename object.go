@@ -14,7 +14,17 @@ import (
 type Object struct {
 	api  *Client
 	kind *Kind
-	raw  map[string]any
+	raw  map[string]any // the contents, unless src holds them
+	src  *source        // the JSON read from the server, decoded on demand
+}
+
+// m returns the object's contents as maps, decoding the source if need be.
+func (o *Object) m() map[string]any {
+	if s := o.src; s != nil {
+		s.decode()
+		return s.raw
+	}
+	return o.raw
 }
 
 // ObjectOption configures an object made by a constructor such as NewPod.
@@ -83,7 +93,26 @@ func (o *Object) Kind() *Kind { return o.kind }
 
 // Raw returns the object's JSON as a map. Changes to it change the
 // object.
-func (o *Object) Raw() map[string]any { return o.raw }
+func (o *Object) Raw() map[string]any { return o.m() }
+
+// Field returns the value at path, such as Field("status", "phase"), or
+// nil if there is none: a map[string]any, []any, string, float64, bool or
+// nil, as encoding/json decodes into an any. On an object as read from
+// the server, it decodes only that value, which is much cheaper than
+// Raw, Spec or Status when a few fields of many objects are read.
+func (o *Object) Field(path ...string) any {
+	if o.src != nil {
+		if v, ok := o.src.field(path); ok {
+			return v
+		}
+	}
+	var v any = o.m()
+	for _, k := range path {
+		m, _ := v.(map[string]any)
+		v = m[k]
+	}
+	return v
+}
 
 // Metadata returns .metadata.
 func (o *Object) Metadata() map[string]any { return o.mapField("metadata") }
@@ -95,21 +124,26 @@ func (o *Object) Spec() map[string]any { return o.mapField("spec") }
 func (o *Object) Status() map[string]any { return o.mapField("status") }
 
 // Name returns .metadata.name.
-func (o *Object) Name() string { s, _ := o.Metadata()["name"].(string); return s }
+func (o *Object) Name() string { s, _ := o.Field("metadata", "name").(string); return s }
 
 // Namespace returns .metadata.namespace.
-func (o *Object) Namespace() string { s, _ := o.Metadata()["namespace"].(string); return s }
+func (o *Object) Namespace() string { s, _ := o.Field("metadata", "namespace").(string); return s }
 
-// Labels returns .metadata.labels.
-func (o *Object) Labels() map[string]string { return stringMap(o.Metadata()["labels"]) }
+// Labels returns a copy of .metadata.labels.
+func (o *Object) Labels() map[string]string { return stringMap(o.Field("metadata", "labels")) }
 
-// Annotations returns .metadata.annotations.
-func (o *Object) Annotations() map[string]string { return stringMap(o.Metadata()["annotations"]) }
+// Annotations returns a copy of .metadata.annotations.
+func (o *Object) Annotations() map[string]string {
+	return stringMap(o.Field("metadata", "annotations"))
+}
 
 // Decode decodes the object into any Go type, such as corev1.Pod from
 // k8s.io/api in your own module.
 func (o *Object) Decode(into any) error {
-	b, err := json.Marshal(o.raw)
+	if s := o.src; s != nil && !s.decoded.Load() {
+		return json.Unmarshal([]byte(s.text), into)
+	}
+	b, err := json.Marshal(o.m())
 	if err != nil {
 		return err
 	}
@@ -117,7 +151,12 @@ func (o *Object) Decode(into any) error {
 }
 
 // MarshalJSON returns the object's JSON.
-func (o *Object) MarshalJSON() ([]byte, error) { return json.Marshal(o.raw) }
+func (o *Object) MarshalJSON() ([]byte, error) {
+	if s := o.src; s != nil && !s.decoded.Load() {
+		return []byte(s.text), nil
+	}
+	return json.Marshal(o.m())
+}
 
 // String returns "kind/name" or "kind/namespace/name".
 func (o *Object) String() string {
@@ -128,7 +167,7 @@ func (o *Object) String() string {
 }
 
 func (o *Object) mapField(name string) map[string]any {
-	m, _ := o.raw[name].(map[string]any)
+	m, _ := o.m()[name].(map[string]any)
 	return m
 }
 

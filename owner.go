@@ -55,7 +55,7 @@ func (o *Object) SetOwner(ctx context.Context, owner *Object, opts *OwnerOptions
 			return fmt.Errorf("set owner of %s: owner %s is in namespace %q, not %q: owners must share the namespace", o, owner, ons, cns)
 		}
 	}
-	apiVersion, _ := owner.raw["apiVersion"].(string)
+	apiVersion, _ := owner.m()["apiVersion"].(string)
 	if apiVersion == "" {
 		apiVersion = owner.kind.GroupVersion()
 	}

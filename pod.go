@@ -51,7 +51,7 @@ func (p *Pod) Tolerate(key, operator, value, effect string) {
 	spec := p.Spec()
 	if spec == nil {
 		spec = map[string]any{}
-		p.raw["spec"] = spec
+		p.m()["spec"] = spec
 	}
 	list, _ := spec["tolerations"].([]any)
 	spec["tolerations"] = append(list, t)

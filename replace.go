@@ -32,7 +32,7 @@ func (o *Object) Replace(ctx context.Context, opts *ReplaceOptions) error {
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(o.raw)
+	body, err := json.Marshal(o.m())
 	if err != nil {
 		return fmt.Errorf("replace %s: %w", o, err)
 	}

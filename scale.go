@@ -56,7 +56,7 @@ func (o *Object) waitScaled(ctx context.Context, replicas int) error {
 	}, func(t EventType, obj *Object) bool {
 		switch t {
 		case Added, Modified:
-			o.setRaw(obj.raw)
+			o.setRaw(obj.m())
 			done = scaled(obj, replicas)
 		case Deleted:
 			gone = true

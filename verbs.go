@@ -19,7 +19,7 @@ func (o *Object) Create(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(o.raw)
+	body, err := json.Marshal(o.m())
 	if err != nil {
 		return fmt.Errorf("create %s: %w", o, err)
 	}
@@ -175,7 +175,7 @@ func (o *Object) setRaw(out map[string]any) {
 	if _, ok := out["apiVersion"]; !ok {
 		out["apiVersion"] = o.kind.GroupVersion()
 	}
-	o.raw = out
+	o.raw, o.src = out, nil
 }
 
 // writeQuery holds the query parameters every write verb shares

@@ -67,7 +67,7 @@ func parseCondition(s string) (condition, error) {
 			if obj == nil {
 				return false, nil
 			}
-			results, err := t.FindResults(obj.raw)
+			results, err := t.FindResults(obj.m())
 			if err != nil {
 				return false, nil // missing yet
 			}
@@ -222,7 +222,7 @@ func (o *Object) wait(ctx context.Context, all bool, conditions []string, uid st
 				return false
 			case ok:
 				if obj != nil {
-					o.raw = obj.raw
+					o.raw, o.src = obj.raw, obj.src
 				}
 				done = true
 				return false

@@ -10,6 +10,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"time"
+
+	"github.com/kr8s-go/kr8s/internal/jsonany"
 )
 
 // EventType is the type of a watch event.
@@ -48,8 +50,40 @@ type WatchOptions struct {
 }
 
 type watchEvent struct {
-	Type   string          `json:"type"`
-	Object json.RawMessage `json:"object"`
+	Type   string
+	Object string // raw JSON
+}
+
+// errMalformedEvent is a watch event that is JSON but not an event.
+var errMalformedEvent = errors.New("malformed watch event")
+
+// readWatchEvent reads the next event of a watch stream, leaving its
+// object undecoded.
+func readWatchEvent(rd *jsonany.Reader) (watchEvent, error) {
+	var ev watchEvent
+	v, err := rd.Value()
+	if err != nil {
+		return ev, err
+	}
+	members, err := jsonany.Index(string(v))
+	if err != nil {
+		return ev, err
+	}
+	for _, m := range members {
+		switch m.Key {
+		case "type":
+			t, err := jsonany.Decode(m.Value)
+			if ev.Type, _ = t.(string); err != nil || ev.Type == "" {
+				return ev, fmt.Errorf("%w: type %.40s is not a string", errMalformedEvent, m.Value)
+			}
+		case "object":
+			ev.Object = m.Value
+		}
+	}
+	if ev.Object == "" {
+		return ev, fmt.Errorf("%w: %q has no object", errMalformedEvent, ev.Type)
+	}
+	return ev, nil
 }
 
 // watcher keeps what a watch needs to resume without losing or repeating
@@ -132,10 +166,9 @@ func retryableWatchError(err error) bool {
 	if errors.As(err, &se) {
 		return se.Code == http.StatusTooManyRequests || se.Code >= 500
 	}
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
+	var syntax *jsonany.SyntaxError
 	var large *tooLargeError
-	if errors.As(err, &syntax) || errors.As(err, &typ) || errors.As(err, &large) {
+	if errors.As(err, &syntax) || errors.As(err, &large) || errors.Is(err, errMalformedEvent) {
 		return false
 	}
 	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
@@ -215,11 +248,11 @@ func (w *watcher) stream(ctx context.Context, yield func(EventType, *Object) boo
 	}
 	defer resp.Body.Close()
 	body := newLimitedBody(resp.Body)
-	dec := json.NewDecoder(body)
+	rd := jsonany.NewReader(body)
 	for {
 		body.reset() // the limit is per event
-		var ev watchEvent
-		if err := dec.Decode(&ev); err != nil {
+		ev, err := readWatchEvent(rd)
+		if err != nil {
 			if err == io.EOF || ctx.Err() != nil {
 				return progressed, false, nil
 			}
@@ -227,15 +260,15 @@ func (w *watcher) stream(ctx context.Context, yield func(EventType, *Object) boo
 		}
 		if ev.Type == "ERROR" {
 			var st status
-			_ = json.Unmarshal(ev.Object, &st)
+			_ = json.Unmarshal([]byte(ev.Object), &st)
 			path, _ := r.Path()
-			return progressed, false, newStatusError("WATCH", path, st.Code, ev.Object)
+			return progressed, false, newStatusError("WATCH", path, st.Code, []byte(ev.Object))
 		}
-		var raw map[string]any
-		if err := json.Unmarshal(ev.Object, &raw); err != nil {
+		src, err := newSource(ev.Object, nil)
+		if err != nil {
 			return progressed, false, fmt.Errorf("watch %s: decode event: %w", w.k.Plural, err)
 		}
-		obj := &Object{api: w.c, kind: w.k, raw: raw}
+		obj := &Object{api: w.c, kind: w.k, src: src}
 		progressed = true
 		if rv := obj.resourceVersion(); rv != "" {
 			w.rv = rv

@@ -75,7 +75,7 @@ func DecodeObject(s string) (map[string]any, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("want a JSON object, got %s", typeName(v))
+		return nil, &SyntaxError{msg: "want a JSON object, got " + typeName(v)}
 	}
 	return m, nil
 }

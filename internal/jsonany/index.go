@@ -1,7 +1,5 @@
 package jsonany
 
-import "fmt"
-
 // Member is one member of a JSON object: its key, decoded, and its value
 // as raw JSON, a slice of the object's text.
 type Member struct {
@@ -23,7 +21,7 @@ func Index(s string) ([]Member, error) {
 		if _, err := p.value(0); err != nil {
 			return nil, err
 		}
-		return nil, fmt.Errorf("want a JSON object, got %s", kindOf(p.s))
+		return nil, &SyntaxError{msg: "want a JSON object, got " + kindOf(p.s)}
 	}
 	var members []Member
 	err := p.eachMember(true, func(k string, start int) error {
