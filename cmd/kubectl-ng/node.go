@@ -140,7 +140,7 @@ func (a *app) drain(ctx context.Context, n *kr8s.Node, o *kr8s.DrainOptions) err
 		case "blocked":
 			blocked[e.Pod] = true
 			ns, name, _ := strings.Cut(e.Pod, "/")
-			p.printf(a.stderr, "error when evicting pods/%q -n %q (will retry after 2s): %s\n", name, ns, e.Detail)
+			p.printf(a.stderr, "error when evicting pods/%q -n %q (will retry after 2s): %s\n", name, ns, refusal(e.Detail))
 		case "gone":
 			gone++
 			delete(blocked, e.Pod)
@@ -148,7 +148,7 @@ func (a *app) drain(ctx context.Context, n *kr8s.Node, o *kr8s.DrainOptions) err
 		}
 		status := fmt.Sprintf("draining %s: %d of %d pods gone", ref, gone, len(started))
 		if len(blocked) > 0 {
-			status += fmt.Sprintf(", %d refused by a disruption budget", len(blocked))
+			status += fmt.Sprintf(", %d held by a disruption budget", len(blocked))
 		}
 		p.set("%s", status)
 	}
@@ -160,6 +160,19 @@ func (a *app) drain(ctx context.Context, n *kr8s.Node, o *kr8s.DrainOptions) err
 	}
 	p.printf(a.stdout, "%s drained\n", ref)
 	return nil
+}
+
+// refusal is the server's message in a refused eviction's error text,
+// as kubectl prints it: "POST /api/...: Cannot evict pod as it would
+// violate the pod's disruption budget. (429 TooManyRequests)" becomes
+// "Cannot evict pod as it would violate the pod's disruption budget.".
+func refusal(detail string) string {
+	if strings.HasPrefix(detail, "POST /") {
+		if _, msg, ok := strings.Cut(detail, ": "); ok {
+			detail = msg
+		}
+	}
+	return strings.TrimSuffix(detail, " (429 TooManyRequests)")
 }
 
 // podName drops the namespace from "namespace/name".

@@ -113,16 +113,16 @@ func (p *progress) end() {
 }
 
 // renderProgress is one drawing of the progress line: back to the start
-// of the line, erase it, then the status and the time so far, cut to fit
-// in width columns so that it never wraps (a wrapped line cannot be
-// redrawn in place).
+// of the line, erase it, then the status and the time so far. The status
+// is cut to fit in width columns so that the line never wraps (a wrapped
+// line cannot be redrawn in place).
 func renderProgress(status string, elapsed time.Duration, width int) string {
-	s := fmt.Sprintf("%s (%s)", status, elapsed.Truncate(time.Second))
-	if width > 1 && utf8.RuneCountInString(s) > width-1 {
-		r := []rune(s)
-		s = string(r[:width-2]) + "…"
+	clock := fmt.Sprintf(" (%s)", elapsed.Truncate(time.Second))
+	if room := width - 1 - len(clock); width > 0 && utf8.RuneCountInString(status) > room {
+		r := []rune(status)
+		status = string(r[:max(room-1, 0)]) + "…"
 	}
-	return clearLine + s
+	return clearLine + status + clock
 }
 
 // terminalWidth is w's width in columns, 80 when it cannot be had.

@@ -24,7 +24,9 @@ func TestRenderProgress(t *testing.T) {
 	}{
 		{"waiting for pod/web: condition=Ready", 3500 * time.Millisecond, 80, "\r\x1b[Kwaiting for pod/web: condition=Ready (3s)"},
 		{"draining node/a: 1 of 2 pods gone", 75 * time.Second, 80, "\r\x1b[Kdraining node/a: 1 of 2 pods gone (1m15s)"},
-		{"waiting for deployment.apps/web", 0, 20, "\r\x1b[Kwaiting for deploy…"}, // 19 columns: never wraps
+		{"waiting for deployment.apps/web", 0, 20, "\r\x1b[Kwaiting for d… (0s)"}, // 19 columns: never wraps
+		{"waiting", 10 * time.Second, 14, "\r\x1b[Kwaiting (10s)"},
+		{"waiting!", 10 * time.Second, 14, "\r\x1b[Kwaitin… (10s)"},
 		{"x", time.Second, 0, "\r\x1b[Kx (1s)"},
 	} {
 		if got := renderProgress(tc.status, tc.elapsed, tc.width); got != tc.want {
@@ -36,8 +38,9 @@ func TestRenderProgress(t *testing.T) {
 // TestProgressLine drives a progress line on a (pretend) terminal: nothing
 // before the delay, then the line, erased and drawn again around printed
 // lines, and erased at the end, after which its goroutine is gone.
+//
+// Not parallel, so that NoLeak counts this test's goroutines only.
 func TestProgressLine(t *testing.T) {
-	t.Parallel()
 	testcluster.NoLeak(t)
 	var stderr, stdout testcluster.SyncBuffer
 	a := &app{stderr: &stderr, tty: func(w io.Writer) bool { return w == &stderr }}
@@ -53,6 +56,11 @@ func TestProgressLine(t *testing.T) {
 	p.printf(&stdout, "pod/x condition met\n")
 	p.end()
 	p.end()
+	select {
+	case <-p.done:
+	default:
+		t.Error("the clock goroutine still runs after end")
+	}
 	got := stderr.String()
 	// Each drawing starts with clearLine. A slow machine may tick once
 	// more in between, drawing the same status again: drop the times and
