@@ -388,18 +388,26 @@ func TestPortForward(t *testing.T) {
 					time.Sleep(20 * time.Millisecond)
 				}
 			}
-			resp, err := http.Get("http://" + addr + "/")
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if string(b) != "pong" {
-				t.Errorf("got %q through the forward", b)
+			// Two requests, two connections: each is announced.
+			hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+			for range 2 {
+				resp, err := hc.Get("http://" + addr + "/")
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if string(b) != "pong" {
+					t.Errorf("got %q through the forward", b)
+				}
 			}
 			cancel()
 			if code := <-done; code != 0 {
 				t.Errorf("port-forward exited %d: %s", code, errb.String())
+			}
+			_, local, _ := strings.Cut(addr, ":")
+			if n := strings.Count(out.String(), "Handling connection for "+local+"\n"); n != 2 {
+				t.Errorf("%d lines Handling connection for %s, want 2:\n%s", n, local, out.String())
 			}
 		})
 	}

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/kr8s-go/kr8s"
 	"github.com/spf13/cobra"
@@ -59,8 +62,15 @@ a service, REMOTE_PORT is the service's port.`,
 			if err != nil {
 				return err
 			}
-			var fws []*kr8s.PortForward
+			var (
+				fws    []*kr8s.PortForward
+				relays []*relay
+				mu     sync.Mutex // relays say their lines from their own goroutines
+			)
 			defer func() {
+				for _, r := range relays {
+					r.Close()
+				}
 				for _, fw := range fws {
 					fw.Close()
 				}
@@ -71,19 +81,32 @@ a service, REMOTE_PORT is the service's port.`,
 				}
 				for _, p := range pairs {
 					fw, err := forward(ctx, p.remote, &kr8s.PortForwardOptions{
-						Address: addr, LocalPort: p.local,
 						OnError: func(err error) { fmt.Fprintf(a.stderr, "error: forwarding port %d: %v\n", p.remote, err) },
 					})
 					if err != nil {
 						return err
 					}
 					fws = append(fws, fw)
-					fmt.Fprintf(a.stdout, "Forwarding from %s -> %d\n", fw.Addr(), p.remote)
+					r, err := startRelay(net.JoinHostPort(addr, strconv.Itoa(p.local)), fw.Addr(), func(port int) {
+						mu.Lock()
+						defer mu.Unlock()
+						fmt.Fprintf(a.stdout, "Handling connection for %d\n", port)
+					})
+					if err != nil {
+						return fmt.Errorf("unable to listen on port %d: %w", p.local, err)
+					}
+					relays = append(relays, r)
+					mu.Lock()
+					fmt.Fprintf(a.stdout, "Forwarding from %s -> %d\n", r.ln.Addr(), p.remote)
+					mu.Unlock()
 				}
 			}
-			done := make(chan error, len(fws))
+			done := make(chan error, len(fws)+len(relays))
 			for _, fw := range fws {
 				go func() { done <- fw.Wait() }()
+			}
+			for _, r := range relays {
+				go func() { done <- r.Wait() }()
 			}
 			select {
 			case <-ctx.Done():
@@ -98,6 +121,122 @@ a service, REMOTE_PORT is the service's port.`,
 	}
 	cmd.Flags().StringSliceVar(&addresses, "address", []string{"localhost"}, "addresses to listen on, comma-separated; localhost means 127.0.0.1")
 	return cmd
+}
+
+// relay listens where the user asked and passes each connection on to a
+// kr8s forward listening on a loopback port of its own, saying "Handling
+// connection for PORT" first, as kubectl does. kr8s's PortForward tells
+// nobody of new connections; the relay's extra loopback hop is the price
+// of kubectl's line.
+type relay struct {
+	ln   net.Listener
+	to   string         // the forward's address
+	say  func(port int) // called for each connection
+	wg   sync.WaitGroup // the accept loop and the connections' pipes
+	done chan error     // the accept loop's end
+
+	mu     sync.Mutex
+	conns  map[net.Conn]bool
+	closed bool
+}
+
+// startRelay listens on addr and relays connections to to.
+func startRelay(addr, to string, say func(port int)) (*relay, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	r := &relay{ln: ln, to: to, say: say, done: make(chan error, 1), conns: map[net.Conn]bool{}}
+	r.wg.Add(1)
+	go r.accept()
+	return r, nil
+}
+
+func (r *relay) accept() {
+	defer r.wg.Done()
+	port := r.ln.Addr().(*net.TCPAddr).Port
+	for {
+		c, err := r.ln.Accept()
+		if err != nil {
+			r.mu.Lock()
+			if r.closed {
+				err = nil
+			}
+			r.mu.Unlock()
+			r.done <- err
+			return
+		}
+		r.say(port)
+		r.wg.Add(1)
+		go r.pipe(c)
+	}
+}
+
+// pipe copies between c and a new connection to the forward, both ways,
+// passing on half-closes, until both sides are done or the relay closes.
+func (r *relay) pipe(c net.Conn) {
+	defer r.wg.Done()
+	up, err := net.Dial("tcp", r.to)
+	if err != nil || !r.track(c, up) {
+		c.Close()
+		if up != nil {
+			up.Close()
+		}
+		return
+	}
+	copied := make(chan struct{})
+	go func() {
+		io.Copy(up, c)
+		closeWrite(up)
+		close(copied)
+	}()
+	io.Copy(c, up)
+	closeWrite(c)
+	<-copied
+	r.mu.Lock()
+	delete(r.conns, c)
+	delete(r.conns, up)
+	r.mu.Unlock()
+	c.Close()
+	up.Close()
+}
+
+// track records open connections for Close; false if already closed.
+func (r *relay) track(conns ...net.Conn) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, c := range conns {
+		r.conns[c] = true
+	}
+	return !r.closed
+}
+
+// closeWrite half-closes a TCP connection: the other side reads EOF.
+func closeWrite(c net.Conn) {
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.CloseWrite()
+	}
+}
+
+// Wait returns when the relay stops accepting: nil after Close, else the
+// error that stopped it.
+func (r *relay) Wait() error {
+	err := <-r.done
+	r.done <- err // for the next caller
+	return err
+}
+
+// Close stops listening, ends every relayed connection and waits for
+// the relay's goroutines.
+func (r *relay) Close() {
+	r.mu.Lock()
+	r.closed = true
+	for c := range r.conns {
+		c.Close()
+	}
+	r.mu.Unlock()
+	r.ln.Close()
+	r.wg.Wait()
 }
 
 type forwardFunc func(ctx context.Context, port int, o *kr8s.PortForwardOptions) (*kr8s.PortForward, error)
