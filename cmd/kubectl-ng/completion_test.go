@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -100,11 +103,52 @@ func TestCompletion(t *testing.T) {
 		t.Errorf("-o c: got %q", got)
 	}
 
+	t.Run("bash", func(t *testing.T) { bashCompletes(t, ns) })
+
 	// The scripts: each shell's names kubectl-ng and calls __complete.
 	for _, sh := range []string{"bash", "zsh", "fish"} {
 		out := mustNG(t, "", "", "completion", sh)
 		if !strings.Contains(out, "kubectl-ng") || !strings.Contains(out, "__complete") {
 			t.Errorf("completion %s printed no script for kubectl-ng:\n%.300s", sh, out)
 		}
+	}
+}
+
+// bashCompletes sources the bash script in a real bash and presses TAB
+// (calls the completion function as bash would), with this test binary
+// on PATH as kubectl-ng.
+func bashCompletes(t *testing.T, ns string) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	if err := os.Symlink(self, filepath.Join(bin, "kubectl-ng")); err != nil {
+		t.Fatal(err)
+	}
+	// Without the bash-completion package: its one helper the script
+	// needs, and compopt, which works only inside a real TAB.
+	script := `_get_comp_words_by_ref() { cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
+compopt() { :; }
+source <(kubectl-ng completion bash)
+tab() {
+	COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; COMPREPLY=()
+	__start_kubectl-ng kubectl-ng "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"
+	echo "${COMPREPLY[*]}"
+}
+tab kubectl-ng --kubeconfig "$KC" -n "$NS" get pods ""
+tab kubectl-ng --kubeconfig "$KC" -n "$NS" logs b
+tab kubectl-ng --kubeconfig "$KC" get deploy
+`
+	cmd := exec.Command(bash, "--norc", "--noprofile", "-c", script)
+	cmd.Env = append(os.Environ(), "KUBECTL_NG_TEST_MAIN=1", "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"KC="+testcluster.Kubeconfig(t), "NS="+ns)
+	out, err := cmd.CombinedOutput()
+	if want := "alpha beta\nbeta\ndeployments.apps\n"; err != nil || string(out) != want {
+		t.Errorf("bash completion: %v\n got: %q\nwant: %q", err, out, want)
 	}
 }

@@ -19,6 +19,16 @@ import (
 	"github.com/kr8s-go/kr8s/internal/testcluster"
 )
 
+// TestMain lets the test binary stand in for kubectl-ng: with
+// KUBECTL_NG_TEST_MAIN=1 it runs its command line and exits, so that a
+// test can run it as a program, as a shell's completion script does.
+func TestMain(m *testing.M) {
+	if os.Getenv("KUBECTL_NG_TEST_MAIN") == "1" {
+		main()
+	}
+	os.Exit(m.Run())
+}
+
 // result is one in-process run of the command.
 type result struct {
 	stdout, stderr string
