@@ -1,12 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kr8s-go/kr8s/internal/testcluster"
 )
@@ -150,5 +156,41 @@ tab kubectl-ng --kubeconfig "$KC" get deploy
 	out, err := cmd.CombinedOutput()
 	if want := "alpha beta\nbeta\ndeployments.apps\n"; err != nil || string(out) != want {
 		t.Errorf("bash completion: %v\n got: %q\nwant: %q", err, out, want)
+	}
+}
+
+// TestCompletionNoCluster: with the cluster out of reach a TAB offers
+// nothing, not files, and returns within completeTimeout.
+func TestCompletionNoCluster(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now
+	kc := filepath.Join(t.TempDir(), "config")
+	cfg := fmt.Sprintf(`apiVersion: v1
+kind: Config
+clusters: [{name: gone, cluster: {server: "https://%s", insecure-skip-tls-verify: true}}]
+users: [{name: u, user: {token: t}}]
+contexts: [{name: gone, context: {cluster: gone, user: u}}]
+current-context: gone
+`, addr)
+	if err := os.WriteFile(kc, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, words := range [][]string{{"get", "po"}, {"get", "pods", ""}, {"logs", ""}, {"-n", ""}} {
+		start := time.Now()
+		var out bytes.Buffer
+		code := run(context.Background(), append([]string{"__complete", "--kubeconfig", kc}, words...), nil, &out, io.Discard)
+		took := time.Since(start)
+		if code != 0 || out.String() != ":4\n" {
+			t.Errorf("%q: exit %d, %q; want no candidates and :4", words, code, out.String())
+		}
+		if took > completeTimeout+time.Second {
+			t.Errorf("%q took %v", words, took)
+		}
+		t.Logf("%q: %v", words, took.Round(10*time.Millisecond))
 	}
 }

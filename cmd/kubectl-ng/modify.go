@@ -35,8 +35,12 @@ func (a *app) scaleCmd() *cobra.Command {
 				return err
 			}
 			for _, o := range objs {
-				if err := a.scale(ctx, o, replicas, wait); err != nil {
-					return fmt.Errorf("scaling %s: %w", objRef(o), err)
+				err := a.scale(ctx, o, replicas, wait)
+				switch {
+				case err != nil && ctx.Err() != nil && cmd.Context().Err() == nil:
+					return fmt.Errorf("timed out waiting for %s to have %d replicas", objRef(o), replicas)
+				case err != nil:
+					return err
 				}
 				fmt.Fprintf(a.stdout, "%s scaled\n", objRef(o))
 			}

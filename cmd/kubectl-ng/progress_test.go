@@ -128,3 +128,34 @@ func TestWaitProgress(t *testing.T) {
 		t.Errorf("wait on a terminal: %+v", live)
 	}
 }
+
+// TestScaleProgress scales a StatefulSet whose first pod can never be
+// scheduled, so the wait for three replicas outlasts its timeout: on a
+// terminal the progress line shows the counts from the object's status;
+// to a buffer there are no progress lines.
+func TestScaleProgress(t *testing.T) {
+	t.Parallel()
+	ns := testcluster.Namespace(t)
+	mustNG(t, ns, `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 0
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      nodeSelector: {no-such: node}
+      containers: [{name: main, image: busybox}]
+`, "apply", "-f", "-")
+	args := []string{"scale", "sts/db", "--replicas=3", "--wait", "--timeout=3s"}
+	plain := ng(t, ns, "", args...)
+	if plain.code != 1 || plain.stdout != "" || plain.stderr != "error: timed out waiting for statefulset.apps/db to have 3 replicas\n" || strings.ContainsAny(plain.stderr, "\r\x1b") {
+		t.Errorf("scale --wait to a buffer: %+v", plain)
+	}
+	live := ngWith(t, testcluster.Kubeconfig(t), "stderr", ns, "", args...)
+	want := clearLine + "scaling statefulset.apps/db to 3 replicas: 1 current, 0 ready ("
+	if live.code != 1 || !strings.Contains(live.stderr, want) {
+		t.Errorf("scale --wait on a terminal: no %q in %+v", want, live)
+	}
+}
