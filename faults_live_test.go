@@ -33,6 +33,35 @@ func privateNamespace(ctx context.Context, t *testing.T, cluster *testcluster.Pr
 	return c
 }
 
+// parallel runs f(0) to f(n-1) on 8 goroutines and fails the test on the
+// first error.
+func parallel(t *testing.T, n int, f func(i int) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	work := make(chan int)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				if err := f(i); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	for i := range n {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+}
+
 // watchView runs a ConfigMap watch in the background and keeps the state
 // its events describe, with counts for the fault tests' reports.
 type watchView struct {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/kr8s-go/kr8s"
@@ -15,34 +14,16 @@ import (
 // createConfigMaps creates n ConfigMaps cm-0000... concurrently.
 func createConfigMaps(t *testing.T, c *kr8s.Client, n int, labels map[string]any) {
 	t.Helper()
-	var wg sync.WaitGroup
-	work := make(chan int)
-	for range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				cm, err := kr8s.NewConfigMap(map[string]any{
-					"metadata": map[string]any{"name": fmt.Sprintf("cm-%04d", i), "labels": labels},
-					"data":     map[string]any{"i": fmt.Sprint(i)},
-				}, kr8s.WithAPI(c))
-				if err == nil {
-					err = cm.Create(context.Background())
-				}
-				if err != nil {
-					t.Error(err)
-				}
-			}
-		}()
-	}
-	for i := range n {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	if t.Failed() {
-		t.FailNow()
-	}
+	parallel(t, n, func(i int) error {
+		cm, err := kr8s.NewConfigMap(map[string]any{
+			"metadata": map[string]any{"name": fmt.Sprintf("cm-%04d", i), "labels": labels},
+			"data":     map[string]any{"i": fmt.Sprint(i)},
+		}, kr8s.WithAPI(c))
+		if err != nil {
+			return err
+		}
+		return cm.Create(context.Background())
+	})
 }
 
 func TestListPagination(t *testing.T) {

@@ -2,6 +2,7 @@ package kr8s
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +13,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
+
+// DefaultMaxLogLine is the longest line Logs yields when
+// LogOptions.MaxLineBytes is 0: 1 MiB.
+const DefaultMaxLogLine = 1 << 20
 
 // LogOptions are the options of Logs and LogStream. The zero value reads
 // the whole log of the default container once.
@@ -34,8 +40,15 @@ type LogOptions struct {
 	// LimitBytes stops after this many bytes; 0 means no limit.
 	LimitBytes int64
 	// Follow keeps streaming new lines until ctx ends or the server ends
-	// the stream (the pod was deleted, or the container ended).
+	// the stream (the pod was deleted, or the container ended). A stream
+	// that breaks (a dropped connection) is an error, not a resume: add
+	// Timestamps and pass the last line's time as SinceTime to go on.
 	Follow bool
+	// MaxLineBytes bounds one line of Logs: a longer line is yielded in
+	// pieces of at most this many bytes, cut at UTF-8 boundaries, so a
+	// container that never writes a newline cannot make the client buffer
+	// without limit. 0 means DefaultMaxLogLine. LogStream ignores it.
+	MaxLineBytes int
 }
 
 // LogStream returns the pod's log as a stream; close it when done. With
@@ -110,9 +123,11 @@ func (p *Pod) logContainer() (string, error) {
 	return "", fmt.Errorf("logs of %s: a container name must be specified, choose one of: [%s]", p, strings.Join(names, " "))
 }
 
-// Logs returns the pod's log lines, without their newlines. With Follow
-// it yields lines as they are written, until ctx ends or the server ends
-// the stream. Breaking out of the loop closes the stream.
+// Logs returns the pod's log lines, without their newlines; a line longer
+// than MaxLineBytes comes in pieces. With Follow it yields lines as they
+// are written, until ctx ends or the server ends the stream. A broken
+// stream ends with an error that says how many lines arrived. Breaking
+// out of the loop closes the stream.
 func (p *Pod) Logs(ctx context.Context, o *LogOptions) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
 		rc, err := p.LogStream(ctx, o)
@@ -121,20 +136,47 @@ func (p *Pod) Logs(ctx context.Context, o *LogOptions) iter.Seq2[string, error] 
 			return
 		}
 		defer rc.Close()
-		br := bufio.NewReader(rc)
-		for {
-			line, err := br.ReadString('\n')
-			if line != "" {
-				if !yield(strings.TrimSuffix(line, "\n"), nil) {
-					return
-				}
-			}
-			if err != nil {
-				if err != io.EOF && ctx.Err() == nil {
-					yield("", fmt.Errorf("logs of %s: %w", p, err))
-				}
+		limit := DefaultMaxLogLine
+		if o != nil && o.MaxLineBytes > 0 {
+			limit = o.MaxLineBytes
+		}
+		sc := bufio.NewScanner(rc)
+		sc.Buffer(make([]byte, 0, min(limit+1, 64<<10)), limit+1)
+		sc.Split(splitLines(limit))
+		lines := 0
+		for sc.Scan() {
+			lines++
+			if !yield(sc.Text(), nil) {
 				return
 			}
 		}
+		if err := sc.Err(); err != nil && ctx.Err() == nil {
+			yield("", fmt.Errorf("logs of %s: the stream broke after %d lines: %w", p, lines, err))
+		}
+	}
+}
+
+// splitLines is bufio.ScanLines without the \r handling and with a bound:
+// a line longer than limit bytes is cut before limit, at the start of a
+// UTF-8 sequence when one is near.
+func splitLines(limit int) bufio.SplitFunc {
+	return func(data []byte, atEOF bool) (int, []byte, error) {
+		if i := bytes.IndexByte(data[:min(len(data), limit+1)], '\n'); i >= 0 && i <= limit {
+			return i + 1, data[:i], nil
+		}
+		if len(data) > limit {
+			cut := limit
+			for back := 0; back < utf8.UTFMax-1 && cut > 1 && !utf8.RuneStart(data[cut]); back++ {
+				cut--
+			}
+			if !utf8.RuneStart(data[cut]) {
+				cut = limit // not UTF-8 there: cut anywhere
+			}
+			return cut, data[:cut], nil
+		}
+		if atEOF && len(data) > 0 {
+			return len(data), data, nil
+		}
+		return 0, nil, nil
 	}
 }

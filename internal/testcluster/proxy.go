@@ -21,6 +21,10 @@ type Proxy struct {
 	cuts    int
 	refused int
 	refuse  bool
+	// cutAfter > 0 cuts a connection once it has carried that many bytes
+	// to the client since CutAfter was called (generation gen).
+	cutAfter int64
+	gen      int
 }
 
 // NewProxy starts a proxy to the test cluster's API server; it stops when
@@ -85,7 +89,7 @@ func (p *Proxy) handle(c net.Conn) {
 	p.mu.Unlock()
 	done := make(chan struct{}, 2)
 	go func() { _, _ = io.Copy(up, c); done <- struct{}{} }()
-	go func() { _, _ = io.Copy(c, up); done <- struct{}{} }()
+	go func() { p.down(c, up); done <- struct{}{} }()
 	<-done
 	c.Close()
 	up.Close()
@@ -94,6 +98,56 @@ func (p *Proxy) handle(c net.Conn) {
 	delete(p.conns, c)
 	delete(p.conns, up)
 	p.mu.Unlock()
+}
+
+// down copies from the server to the client, cutting the connection when
+// CutAfter says so. handle closes both ends when it returns.
+func (p *Proxy) down(c, up net.Conn) {
+	buf := make([]byte, 32<<10)
+	var sent int64
+	gen := -1
+	for {
+		n, err := up.Read(buf)
+		p.mu.Lock()
+		if gen != p.gen {
+			gen, sent = p.gen, 0
+		}
+		cut := p.cutAfter > 0 && sent+int64(n) >= p.cutAfter
+		if cut {
+			n = int(p.cutAfter - sent)
+			p.cutAfter = 0
+			p.cuts++
+		}
+		p.mu.Unlock()
+		sent += int64(n)
+		if n > 0 {
+			if _, werr := c.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if cut {
+			for _, conn := range []net.Conn{c, up} {
+				if tc, ok := conn.(*net.TCPConn); ok {
+					_ = tc.SetLinger(0) // reset, not a clean end
+				}
+			}
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// CutAfter makes the proxy cut the first connection that carries n more
+// bytes from the server to the client, in the middle of whatever response
+// it is sending, whatever the buffers between server and client could
+// hold. n <= 0 disarms it.
+func (p *Proxy) CutAfter(n int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cutAfter = n
+	p.gen++
 }
 
 // CutAll drops every open connection at once and returns how many client
