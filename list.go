@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/kr8s-go/kr8s/internal/jsonany"
 )
@@ -59,12 +60,18 @@ func selector(s string, m map[string]string, what string) (string, error) {
 	slices.Sort(keys)
 	for _, k := range keys {
 		v := m[k]
-		if k == "" || strings.ContainsAny(k, ",=! ") || strings.ContainsAny(v, ",=! ") {
-			return "", fmt.Errorf("invalid %s %q=%q: keys and values may not be empty or contain ',', '=', '!' or spaces", what, k, v)
+		if k == "" || strings.ContainsFunc(k+v, badSelectorRune) {
+			return "", fmt.Errorf("invalid %s %q=%q: keys and values may not be empty or contain ',', '=', '!' or whitespace", what, k, v)
 		}
 		parts = append(parts, k+"="+v)
 	}
 	return strings.Join(parts, ","), nil
+}
+
+// badSelectorRune reports runes that would change a selector's meaning
+// inside a key or value.
+func badSelectorRune(r rune) bool {
+	return r == ',' || r == '=' || r == '!' || unicode.IsSpace(r)
 }
 
 // query builds the list query; it is shared by watch.
@@ -218,7 +225,7 @@ func (k *Kind) readPage(ctx context.Context, c *Client, r Request, yield func(*O
 				if err != nil {
 					return bad(err)
 				}
-				src, err := newSource(string(v), k)
+				src, err := newItemSource(v, k)
 				if err != nil {
 					return bad(fmt.Errorf("item: %w", err))
 				}

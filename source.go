@@ -1,6 +1,7 @@
 package kr8s
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"sync"
@@ -23,18 +24,57 @@ type source struct {
 	raw     map[string]any
 }
 
-// newSource checks that text is one JSON object. For list items, which
-// carry no kind or apiVersion of their own, kind supplies them.
-func newSource(text string, kind *Kind) (*source, error) {
+// newSource checks that text is one JSON object.
+func newSource(text string) (*source, error) {
 	members, err := jsonany.Index(text)
 	if err != nil {
 		return nil, err
 	}
-	s := &source{text: text, members: members}
-	if kind != nil && (s.member("kind") == "" || s.member("apiVersion") == "") {
+	return &source{text: text, members: members}, nil
+}
+
+// newItemSource is newSource for a list item, which carries no kind or
+// apiVersion of its own (custom resources' items do): kind supplies them,
+// first, as the object would have them when read alone. The text is
+// copied once.
+func newItemSource(item []byte, kind *Kind) (*source, error) {
+	var b strings.Builder
+	b.Grow(len(item) + len(kind.Kind) + len(kind.Group) + len(kind.Version) + 32)
+	b.WriteString(`{"apiVersion":`)
+	b.WriteString(quoteJSON(kind.GroupVersion()))
+	b.WriteString(`,"kind":`)
+	b.WriteString(quoteJSON(kind.Kind))
+	rest := bytes.TrimLeft(item, " \t\r\n")
+	if len(rest) == 0 || rest[0] != '{' {
+		return newSource(string(item)) // not an object: let Index say so
+	}
+	rest = rest[1:]
+	if r := bytes.TrimLeft(rest, " \t\r\n"); len(r) == 0 || r[0] != '}' {
+		b.WriteByte(',')
+	}
+	b.Write(rest)
+	s, err := newSource(b.String())
+	if err != nil {
+		return nil, err
+	}
+	if s.members[0].Key == "apiVersion" && s.members[1].Key == "kind" && s.count("apiVersion") == 1 && s.count("kind") == 1 {
+		return s, nil
+	}
+	// The item had its own kind or apiVersion: keep the item's.
+	if s, err = newSource(string(item)); err == nil && (s.member("kind") == "" || s.member("apiVersion") == "") {
 		s.withKind(kind)
 	}
-	return s, nil
+	return s, err
+}
+
+func (s *source) count(key string) int {
+	n := 0
+	for _, m := range s.members {
+		if m.Key == key {
+			n++
+		}
+	}
+	return n
 }
 
 // withKind rewrites the text with kind and apiVersion first, replacing

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/kr8s-go/kr8s/internal/jsonany"
 )
 
 // acceptTable asks for server-side printing, meta.k8s.io/v1 Table (or
@@ -54,23 +56,6 @@ type TableRow struct {
 	// Object holds the object's metadata only (a PartialObjectMetadata);
 	// its Kind is the listed kind, so verbs such as Delete work on it.
 	Object *Object
-}
-
-// tableWire is a Table as the server sends it.
-type tableWire struct {
-	Kind     string `json:"kind"`
-	Metadata struct {
-		ResourceVersion string `json:"resourceVersion"`
-		Continue        string `json:"continue"`
-	} `json:"metadata"`
-	Columns []TableColumn `json:"columnDefinitions"`
-	Rows    []struct {
-		Cells  []any          `json:"cells"`
-		Object map[string]any `json:"object"`
-	} `json:"rows"`
-	// Items and the object fields are set when the server answered with
-	// plain JSON (a list or one object) rather than a Table.
-	Items []map[string]any `json:"items"`
 }
 
 // Table reads the kind's objects as the server prints them (server-side
@@ -152,58 +137,93 @@ func (k *Kind) Table(ctx context.Context, names []string, o *ListOptions) (*Tabl
 }
 
 // tablePage reads one Table response into t and returns its continue
-// token.
+// token. Rows are decoded one by one; their objects stay undecoded until
+// read (see source).
 func (c *Client) tablePage(ctx context.Context, kind *Kind, r Request, t *Table) (string, error) {
 	r.Header = http.Header{"Accept": {acceptTable}}
-	var raw json.RawMessage
-	if err := c.doJSON(ctx, http.MethodGet, r, &raw); err != nil {
+	resp, err := c.Call(ctx, http.MethodGet, r)
+	if err != nil {
 		return "", err
 	}
-	var w tableWire
-	if err := json.Unmarshal(raw, &w); err != nil {
-		path, _ := r.Path()
-		return "", fmt.Errorf("table %s: decode response: %w", path, err)
+	defer resp.Body.Close()
+	text, err := readBody(resp)
+	var page *source
+	if err == nil {
+		page, err = newSource(text)
 	}
-	if w.Kind != "Table" {
-		return w.Metadata.Continue, plainTable(c, kind, raw, &w, t)
+	if err == nil {
+		err = t.add(c, kind, page)
+	}
+	if err != nil {
+		return "", decodeFailed("table", r, resp, err)
+	}
+	var meta struct {
+		ResourceVersion string `json:"resourceVersion"`
+		Continue        string `json:"continue"`
+	}
+	if m := page.member("metadata"); m != "" {
+		if err := json.Unmarshal([]byte(m), &meta); err != nil {
+			return "", decodeFailed("table", r, resp, fmt.Errorf("metadata: %w", err))
+		}
+	}
+	t.ResourceVersion = meta.ResourceVersion
+	return meta.Continue, nil
+}
+
+// add appends a page's rows to t: a Table's, or else those of the plain
+// JSON (a list or one object) a server that cannot print the kind sends,
+// with the columns the API server's default table convertor prints
+// (k8s.io/apiserver/pkg/registry/rest/table.go).
+func (t *Table) add(c *Client, kind *Kind, page *source) error {
+	pageKind, _ := page.field([]string{"kind"})
+	if pageKind != "Table" {
+		if t.Columns == nil {
+			t.Columns = []TableColumn{
+				{Name: "Name", Type: "string", Format: "name", Description: "Name must be unique within a namespace."},
+				{Name: "Created At", Type: "date", Description: "CreationTimestamp is a timestamp representing the server time when this object was created."},
+			}
+		}
+		var objects []*Object
+		if k, _ := pageKind.(string); k != "" && !strings.HasSuffix(k, "List") && page.member("items") == "" {
+			objects = []*Object{{api: c, kind: kind, src: page}} // one object
+		} else {
+			items, _ := jsonany.Elements(page.member("items"))
+			for _, item := range items {
+				src, err := newItemSource([]byte(item), kind)
+				if err != nil {
+					return fmt.Errorf("items: %w", err)
+				}
+				objects = append(objects, &Object{api: c, kind: kind, src: src})
+			}
+		}
+		for _, obj := range objects {
+			created, _ := obj.Field("metadata", "creationTimestamp").(string)
+			t.Rows = append(t.Rows, TableRow{Cells: []any{obj.Name(), created}, Object: obj})
+		}
+		return nil
 	}
 	if t.Columns == nil {
-		t.Columns = w.Columns
+		if err := json.Unmarshal([]byte(page.member("columnDefinitions")), &t.Columns); err != nil {
+			return fmt.Errorf("columnDefinitions: %w", err)
+		}
 	}
-	for _, row := range w.Rows {
-		tr := TableRow{Cells: row.Cells}
-		if row.Object != nil {
-			tr.Object = &Object{api: c, kind: kind, raw: row.Object}
+	rows, _ := jsonany.Elements(page.member("rows"))
+	for _, text := range rows {
+		row, err := newSource(text)
+		if err != nil {
+			return fmt.Errorf("rows: %w", err)
+		}
+		var tr TableRow
+		cells, _ := jsonany.Decode(row.member("cells"))
+		tr.Cells, _ = cells.([]any)
+		if obj := row.member("object"); obj != "" && obj != "null" {
+			src, err := newSource(obj)
+			if err != nil {
+				return fmt.Errorf("rows: object: %w", err)
+			}
+			tr.Object = &Object{api: c, kind: kind, src: src}
 		}
 		t.Rows = append(t.Rows, tr)
 	}
-	t.ResourceVersion = w.Metadata.ResourceVersion
-	return w.Metadata.Continue, nil
-}
-
-// plainTable fills t from a plain JSON answer with the columns the API
-// server's default table convertor prints
-// (k8s.io/apiserver/pkg/registry/rest/table.go).
-func plainTable(c *Client, kind *Kind, raw json.RawMessage, w *tableWire, t *Table) error {
-	if t.Columns == nil {
-		t.Columns = []TableColumn{
-			{Name: "Name", Type: "string", Format: "name", Description: "Name must be unique within a namespace."},
-			{Name: "Created At", Type: "date", Description: "CreationTimestamp is a timestamp representing the server time when this object was created."},
-		}
-	}
-	items := w.Items
-	if items == nil && w.Kind != "" && !strings.HasSuffix(w.Kind, "List") {
-		var obj map[string]any
-		if err := json.Unmarshal(raw, &obj); err != nil {
-			return err
-		}
-		items = []map[string]any{obj}
-	}
-	for _, item := range items {
-		obj := &Object{api: c, kind: kind, raw: item}
-		created, _ := obj.Metadata()["creationTimestamp"].(string)
-		t.Rows = append(t.Rows, TableRow{Cells: []any{obj.Name(), created}, Object: obj})
-	}
-	t.ResourceVersion = w.Metadata.ResourceVersion
 	return nil
 }

@@ -133,7 +133,7 @@ func (c *Client) doObject(ctx context.Context, method string, r Request, k *Kind
 	text, err := readBody(resp)
 	var src *source
 	if err == nil {
-		src, err = newSource(text, k)
+		src, err = newSource(text)
 	}
 	if err != nil {
 		return nil, decodeFailed(method, r, resp, err)
@@ -145,13 +145,27 @@ func (c *Client) doObject(ctx context.Context, method string, r Request, k *Kind
 func readBody(resp *http.Response) (string, error) {
 	var b strings.Builder
 	if resp.ContentLength > 0 && resp.ContentLength <= maxResponseBytes {
-		b.Grow(int(resp.ContentLength))
+		b.Grow(int(resp.ContentLength) + 1)
 	}
-	_, err := io.Copy(&b, newLimitedBody(resp.Body))
-	if err == nil && b.Len() == 0 {
-		err = io.ErrUnexpectedEOF
+	body := newLimitedBody(resp.Body)
+	chunk := make([]byte, 32<<10)
+	for {
+		if b.Cap()-b.Len() < len(chunk) {
+			b.Grow(max(b.Cap(), 64<<10)) // double: append alone grows by 1.25 for large buffers
+		}
+		n, err := body.Read(chunk)
+		b.Write(chunk[:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
 	}
-	return b.String(), err
+	if b.Len() == 0 {
+		return "", io.ErrUnexpectedEOF
+	}
+	return b.String(), nil
 }
 
 func decodeFailed(method string, r Request, resp *http.Response, err error) error {

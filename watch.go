@@ -264,7 +264,7 @@ func (w *watcher) stream(ctx context.Context, yield func(EventType, *Object) boo
 			path, _ := r.Path()
 			return progressed, false, newStatusError("WATCH", path, st.Code, []byte(ev.Object))
 		}
-		src, err := newSource(ev.Object, nil)
+		src, err := newSource(ev.Object)
 		if err != nil {
 			return progressed, false, fmt.Errorf("watch %s: decode event: %w", w.k.Plural, err)
 		}

@@ -269,6 +269,6 @@ func (a *app) watchGet(ctx context.Context, c *kr8s.Client, t target, ns string,
 
 // metaString reads a string field of an object's metadata.
 func metaString(o *kr8s.Object, field string) string {
-	s, _ := o.Metadata()[field].(string)
+	s, _ := o.Field("metadata", field).(string)
 	return s
 }

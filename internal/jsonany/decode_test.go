@@ -324,6 +324,16 @@ func TestIndexAndLookup(t *testing.T) {
 			t.Errorf("Lookup(%v) = %q, %v; want %q, %v", tc.path, got, ok, tc.want, tc.ok)
 		}
 	}
+	for in, want := range map[string][]string{
+		`[]`: nil, ` [ 1 , {"a":[2,"]"]} ,"x" ] `: {`1`, `{"a":[2,"]"]}`, `"x"`}, `[[],[[]]]`: {`[]`, `[[]]`},
+	} {
+		if got, ok := Elements(in); !ok || !reflect.DeepEqual(got, want) {
+			t.Errorf("Elements(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	if _, ok := Elements(`{"a":1}`); ok {
+		t.Error("Elements of an object must report false")
+	}
 	if _, err := Index(`[1]`); err == nil || err.Error() != "want a JSON object, got an array" {
 		t.Errorf("Index([1]) = %v", err)
 	}
@@ -358,4 +368,39 @@ func BenchmarkIndexPod(b *testing.B) {
 			b.Fatal("no phase")
 		}
 	}
+}
+
+// FuzzReader checks that how the bytes arrive never changes how a stream
+// splits: whole, one byte at a time, or in halves.
+func FuzzReader(f *testing.F) {
+	for _, c := range cases {
+		f.Add(c)
+	}
+	f.Add("{\"type\":\"ADDED\"}\n{\"a\":\"}\\\"\"} 42 \"x\"")
+	split := func(r io.Reader) (vals []string, err error) {
+		rd := NewReader(r)
+		for {
+			v, err := rd.Value()
+			if err == io.EOF {
+				return vals, nil
+			}
+			if err != nil {
+				return vals, err
+			}
+			vals = append(vals, string(v))
+		}
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		want, wantErr := split(strings.NewReader(in))
+		for _, r := range []io.Reader{iotest.OneByteReader(strings.NewReader(in)), iotest.HalfReader(strings.NewReader(in))} {
+			got, err := split(r)
+			if !reflect.DeepEqual(got, want) || (err == nil) != (wantErr == nil) {
+				t.Fatalf("%q: split %q, %v; whole: %q, %v", in, got, err, want, wantErr)
+			}
+		}
+		// A valid value is returned whole.
+		if json.Valid([]byte(in)) && wantErr == nil && len(want) == 1 && strings.TrimSpace(in) != want[0] {
+			t.Fatalf("%q: got %q", in, want[0])
+		}
+	})
 }

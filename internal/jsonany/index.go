@@ -217,3 +217,25 @@ func (p *parser) eachMember(keys bool, member func(key string, start int) error)
 		}
 	}
 }
+
+// Elements returns the elements of the JSON array s as raw JSON. Like
+// Lookup it trusts s to be valid (as Index and Decode accept it); it
+// reports false when s is not an array.
+func Elements(s string) ([]string, bool) {
+	i := skipSpace(s, 0)
+	if i >= len(s) || s[i] != '[' {
+		return nil, false
+	}
+	var out []string
+	for i++; ; {
+		i = skipSpace(s, i)
+		if i >= len(s) || s[i] == ']' {
+			return out, true
+		}
+		end := skipValue(s, i)
+		out = append(out, s[i:end])
+		if i = skipSpace(s, end); i < len(s) && s[i] == ',' {
+			i++
+		}
+	}
+}

@@ -221,21 +221,25 @@ func (s *scanner) scan(b []byte) (int, bool) {
 		i++
 	}
 	for ; i < len(b); i++ {
-		c := b[i]
 		if s.str {
-			switch {
-			case s.esc:
+			if s.esc {
 				s.esc = false
-			case c == '\\':
+				continue
+			}
+			if i = quoteRun(b, i); i >= len(b) {
+				break
+			}
+			if b[i] == '\\' {
 				s.esc = true
-			case c == '"':
-				s.str = false
-				if s.depth == 0 {
-					return i + 1, true
-				}
+				continue
+			}
+			s.str = false
+			if s.depth == 0 {
+				return i + 1, true
 			}
 			continue
 		}
+		c := b[i]
 		if s.atom {
 			switch c {
 			case ' ', '\t', '\n', '\r', ',', '}', ']', ':', '{', '[', '"':

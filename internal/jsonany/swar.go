@@ -10,7 +10,7 @@ const (
 
 // load8 reads s[i:i+8] as a little-endian word; the compiler turns it into
 // one load.
-func load8(s string, i int) uint64 {
+func load8[T string | []byte](s T, i int) uint64 {
 	_ = s[i+7]
 	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
@@ -44,7 +44,7 @@ func plainRun(s string, i int) int {
 
 // quoteRun returns the index of the first quote or backslash at or after
 // i, or len(s).
-func quoteRun(s string, i int) int {
+func quoteRun[T string | []byte](s T, i int) int {
 	for ; i+8 <= len(s); i += 8 {
 		if w := load8(s, i); hasByte(w, '"') || hasByte(w, '\\') {
 			break
