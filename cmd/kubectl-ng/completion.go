@@ -40,13 +40,34 @@ func completionCmd(root *cobra.Command) {
 			continue
 		}
 		c.Short = "Print the shell completion script for bash, zsh, fish or PowerShell"
+		c.Long = `Print the shell completion script for bash, zsh, fish or PowerShell. With it
+loaded, TAB completes commands and flags, and from the cluster kinds, object
+names, namespaces and contexts.`
 		c.Example = `  source <(kubectl-ng completion bash)
   kubectl-ng completion zsh > "${fpath[1]}/_kubectl-ng"
   kubectl-ng completion fish > ~/.config/fish/completions/kubectl-ng.fish`
 		for _, sh := range c.Commands() {
-			sh.Example = "  kubectl-ng completion " + sh.Name()
+			sh.Long, sh.Example = shellHelp(sh.Name())
 		}
 	}
+}
+
+// shellHelp is the help of the completion command for one shell, shorter
+// than cobra's own.
+func shellHelp(shell string) (long, example string) {
+	switch shell {
+	case "bash":
+		return "Print the bash completion script. It needs the bash-completion package.",
+			"  source <(kubectl-ng completion bash)\n  kubectl-ng completion bash > /etc/bash_completion.d/kubectl-ng"
+	case "zsh":
+		return "Print the zsh completion script. Completion must be on in zsh:\nautoload -U compinit; compinit",
+			"  source <(kubectl-ng completion zsh)\n  kubectl-ng completion zsh > \"${fpath[1]}/_kubectl-ng\""
+	case "fish":
+		return "Print the fish completion script.",
+			"  kubectl-ng completion fish | source\n  kubectl-ng completion fish > ~/.config/fish/completions/kubectl-ng.fish"
+	}
+	return "Print the " + shell + " completion script.",
+		"  kubectl-ng completion " + shell + " | Out-String | Invoke-Expression"
 }
 
 // completeCtx is the context of one completion request.
