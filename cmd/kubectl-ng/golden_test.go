@@ -438,6 +438,7 @@ func TestGoldenPortForward(t *testing.T) {
 		local := regexp.MustCompile(`\b` + m[2] + `\b`)
 		tr.add(args, result{local.ReplaceAllString(out.String(), "LOCAL"), errb.String(), code})
 	}
+	tr.run("port-forward", "deploy/one", fmt.Sprintf("%d:%d", port, port)) // the test's server holds the port
 	tr.run("port-forward", "deploy/one", "notaport")
 	tr.run("port-forward", "svc/nope", "80")
 	tr.check("port-forward")
