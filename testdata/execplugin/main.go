@@ -1,7 +1,8 @@
 // Command execplugin is a test exec credential plugin. Each run appends a
 // line to $PLUGIN_COUNTER. With PLUGIN_FIRST_BAD=1 its first run issues an
 // invalid token; every other run issues $PLUGIN_TOKEN, expiring after
-// $PLUGIN_EXPIRY_SECONDS (never, if unset).
+// $PLUGIN_EXPIRY_SECONDS (never, if unset; with PLUGIN_EXPIRING_RUNS=N
+// only the first N runs' credentials expire).
 package main
 
 import (
@@ -27,7 +28,11 @@ func main() {
 		token = "not-a-valid-token"
 	}
 	status := map[string]any{"token": token}
-	if s, err := strconv.Atoi(os.Getenv("PLUGIN_EXPIRY_SECONDS")); err == nil {
+	expiring, err := strconv.Atoi(os.Getenv("PLUGIN_EXPIRING_RUNS"))
+	if err != nil {
+		expiring = runs
+	}
+	if s, err := strconv.Atoi(os.Getenv("PLUGIN_EXPIRY_SECONDS")); err == nil && runs <= expiring {
 		status["expirationTimestamp"] = time.Now().Add(time.Duration(s) * time.Second).UTC().Format(time.RFC3339)
 	}
 	json.NewEncoder(os.Stdout).Encode(map[string]any{
