@@ -17,8 +17,9 @@ import (
 // time), object names from a list, contexts from the kubeconfig.
 
 // completeTimeout bounds the requests of one TAB: a slow or absent
-// cluster must not hang the shell.
-const completeTimeout = 5 * time.Second
+// cluster must not hang the shell. (A variable for tests on a loaded
+// machine.)
+var completeTimeout = 5 * time.Second
 
 // maxCompletions bounds how many names a TAB lists.
 const maxCompletions = 1000
@@ -200,16 +201,23 @@ func completeOutput(cmd *cobra.Command, args []string, toComplete string) ([]str
 	return out, noFiles
 }
 
+// compFailed offers nothing for a completion that failed, and writes why
+// to $BASH_COMP_DEBUG_FILE, where cobra's scripts log, when that is set.
+func compFailed(err error) []string {
+	cobra.CompDebugln("kubectl-ng: "+err.Error(), false)
+	return nil
+}
+
 // kinds lists the kinds the server serves that start with prefix, named
 // as kubectl api-resources -o name names them: "pods", "deployments.apps".
 func (a *app) kinds(ctx context.Context, prefix string) []string {
 	c, err := a.client()
 	if err != nil {
-		return nil
+		return compFailed(err)
 	}
 	all, err := c.APIResources(ctx)
 	if err != nil {
-		return nil
+		return compFailed(err)
 	}
 	var out []string
 	for _, r := range all {
@@ -237,15 +245,18 @@ func (a *app) typeNames(ctx context.Context, toComplete string) []string {
 func (a *app) names(ctx context.Context, typ, prefix string) []string {
 	c, err := a.client()
 	if err != nil {
-		return nil
+		return compFailed(err)
 	}
 	k, err := c.LookupKind(ctx, typ)
 	if err != nil {
-		return nil
+		return compFailed(err)
 	}
 	var out []string
 	for o, err := range kr8s.NewKind(*k).List(ctx, &kr8s.ListOptions{API: c, Namespace: scope(k, c.Namespace())}) {
-		if err != nil || len(out) == maxCompletions {
+		if err != nil {
+			return append(out, compFailed(err)...)
+		}
+		if len(out) == maxCompletions {
 			break
 		}
 		if strings.HasPrefix(o.Name(), prefix) {

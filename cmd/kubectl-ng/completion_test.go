@@ -151,12 +151,16 @@ tab kubectl-ng --kubeconfig "$KC" -n "$NS" logs b
 tab kubectl-ng --kubeconfig "$KC" get deploy
 `
 	cmd := exec.Command(bash, "--norc", "--noprofile", "-c", script)
+	debug := filepath.Join(bin, "debug.log")
 	cmd.Env = append(os.Environ(), "KUBECTL_NG_TEST_MAIN=1", "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"KC="+testcluster.Kubeconfig(t), "NS="+ns)
+		"KC="+testcluster.Kubeconfig(t), "NS="+ns, "BASH_COMP_DEBUG_FILE="+debug)
+	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	if want := "alpha beta\nbeta\ndeployments.apps\n"; err != nil || string(out) != want {
-		t.Errorf("bash completion: %v\n got: %q\nwant: %q", err, out, want)
+		log, _ := os.ReadFile(debug)
+		t.Errorf("bash completion: %v\n got: %q\nwant: %q\ncompletion log:\n%s", err, out, want, log)
 	}
+	t.Logf("3 TABs in bash in %v", time.Since(start).Round(10*time.Millisecond))
 }
 
 // TestCompletionNoCluster: with the cluster out of reach a TAB offers
@@ -188,7 +192,7 @@ current-context: gone
 		if code != 0 || out.String() != ":4\n" {
 			t.Errorf("%q: exit %d, %q; want no candidates and :4", words, code, out.String())
 		}
-		if took > completeTimeout+time.Second {
+		if took > completeTimeout+3*time.Second { // slack for a busy machine
 			t.Errorf("%q took %v", words, took)
 		}
 		t.Logf("%q: %v", words, took.Round(10*time.Millisecond))
