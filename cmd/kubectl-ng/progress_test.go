@@ -101,7 +101,7 @@ func TestWaitProgress(t *testing.T) {
 	t.Parallel()
 	ns := testcluster.Namespace(t)
 	mustNG(t, ns, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: slow}\ndata: {k: v}\n", "apply", "-f", "-")
-	args := []string{"wait", "cm/slow", "--for=jsonpath={.data.k}=never", "--timeout=3s"}
+	args := []string{"wait", "cm/slow", "--for=jsonpath={.data.k}=never", "--timeout=5s"}
 	const timedOut = "timed out waiting for the condition on configmaps/slow\n"
 
 	plain := ng(t, ns, "", args...)
@@ -148,7 +148,7 @@ spec:
       nodeSelector: {no-such: node}
       containers: [{name: main, image: busybox}]
 `, "apply", "-f", "-")
-	args := []string{"scale", "sts/db", "--replicas=3", "--wait", "--timeout=3s"}
+	args := []string{"scale", "sts/db", "--replicas=3", "--wait", "--timeout=5s"}
 	plain := ng(t, ns, "", args...)
 	if plain.code != 1 || plain.stdout != "" || plain.stderr != "error: timed out waiting for statefulset.apps/db to have 3 replicas\n" || strings.ContainsAny(plain.stderr, "\r\x1b") {
 		t.Errorf("scale --wait to a buffer: %+v", plain)
