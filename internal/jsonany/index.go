@@ -1,5 +1,7 @@
 package jsonany
 
+import "unicode/utf8"
+
 // Member is one member of a JSON object: its key, decoded, and its value
 // as raw JSON, a slice of the object's text.
 type Member struct {
@@ -75,8 +77,8 @@ func Lookup(s string, path ...string) (string, bool) {
 			}
 			kend := quoteRun(s, i+1)
 			k := s[i+1 : min(kend, len(s))]
-			if kend < len(s) && s[kend] == '\\' {
-				// A key with escapes: decode it properly.
+			if kend < len(s) && s[kend] == '\\' || !utf8.ValidString(k) {
+				// A key with escapes or invalid UTF-8: decode it as Decode does.
 				p := getParser(s, false)
 				p.i = i
 				dk, err := p.str()
