@@ -23,5 +23,5 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	}
-	os.Exit(m.Run())
+	os.Exit(testcluster.Main(m)) // and no goroutine left behind
 }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kr8s-go/kr8s/internal/testcluster"
 )
 
 var (
@@ -27,7 +29,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	pluginDir = dir
-	code := m.Run()
+	code := testcluster.Main(m) // and no goroutine left behind
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
 }
