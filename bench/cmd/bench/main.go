@@ -27,6 +27,9 @@ import (
 	"github.com/kr8s-go/kr8s/devcluster"
 )
 
+// allScenarios are the scenarios in the order they run.
+const allScenarios = "list,get,hold,create,watch,cli,binary"
+
 type config struct {
 	kubeconfig string
 	namespace  string
@@ -35,11 +38,13 @@ type config struct {
 	out        string
 	scenarios  string
 	reused     bool
+	modes      modeArgs
 }
 
 func main() {
 	var a childArgs
 	var cfg config
+	x := &cfg.modes
 	flag.StringVar(&a.mode, "child", "", "internal: run one measurement (scenario/contender) and print JSON")
 	flag.StringVar(&a.kubeconfig, "kubeconfig", "", "kubeconfig (default: $KR8S_TEST_KUBECONFIG, else a new devcluster)")
 	flag.StringVar(&a.namespace, "namespace", "kr8s-bench", "namespace holding the seeded pods")
@@ -47,15 +52,20 @@ func main() {
 	flag.StringVar(&a.pod, "pod", podName(0), "child: the pod read by get")
 	flag.StringVar(&a.cpuprofile, "cpuprofile", "", "child: write a CPU profile of the measured operation")
 	flag.IntVar(&a.repeat, "repeat", 1, "child: repeat a list this many times (for profiles)")
+	flag.IntVar(&x.objects, "objects", 1000, "ConfigMaps to create (create); child: ConfigMaps to write to (watch)")
+	flag.IntVar(&x.workers, "workers", 32, "goroutines creating ConfigMaps (create)")
+	flag.IntVar(&x.events, "events", 10000, "writes made and watch events awaited (watch)")
+	flag.StringVar(&x.bin, "bin", "", "child: the command to run (cli)")
+	flag.StringVar(&x.cache, "cache", "cold", "child: discovery cache, cold or warm (cli)")
 	flag.IntVar(&cfg.pods, "pods", 5000, "pods to seed and list")
 	flag.IntVar(&cfg.runs, "runs", 5, "runs per scenario (medians are taken over them)")
 	flag.StringVar(&cfg.out, "out", "../docs/BENCHMARKS.md", "report to write")
-	flag.StringVar(&cfg.scenarios, "scenarios", "list,get,hold,binary", "scenarios to run")
+	flag.StringVar(&cfg.scenarios, "scenarios", allScenarios, "scenarios to run, of "+allScenarios)
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 
 	if a.mode != "" {
-		if err := runChild(a); err != nil {
+		if err := runAnyChild(a, cfg.modes); err != nil {
 			fmt.Fprintln(os.Stderr, "child", a.mode+":", err)
 			os.Exit(1)
 		}
@@ -100,28 +110,27 @@ func run(cfg config) error {
 	if err := seed(ctx, api, cfg.namespace, cfg.pods); err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
+	scenarios := map[string]func() error{
+		"list":   func() error { return rep.listScenario(ctx) },
+		"get":    func() error { return rep.getScenario(ctx) },
+		"create": func() error { return rep.createScenario(ctx, api) },
+		"watch":  func() error { return rep.watchScenario(ctx, api) },
+		"cli":    func() error { return rep.cliScenario(ctx) },
+		"binary": func() error { return rep.binaryScenario(ctx) },
+		"hold":   func() error { return rep.holdScenario(ctx) },
+	}
 	want := map[string]bool{}
 	for _, s := range splitList(cfg.scenarios) {
+		if scenarios[s] == nil {
+			return fmt.Errorf("-scenarios: unknown scenario %q, want some of %s", s, allScenarios)
+		}
 		want[s] = true
 	}
-	if want["list"] {
-		if err := rep.listScenario(ctx); err != nil {
-			return err
-		}
-	}
-	if want["get"] {
-		if err := rep.getScenario(ctx); err != nil {
-			return err
-		}
-	}
-	if want["hold"] {
-		if err := rep.holdScenario(ctx); err != nil {
-			return err
-		}
-	}
-	if want["binary"] {
-		if err := rep.binaryScenario(ctx); err != nil {
-			return err
+	for _, s := range splitList(allScenarios) {
+		if want[s] {
+			if err := scenarios[s](); err != nil {
+				return err
+			}
 		}
 	}
 	rep.finished = time.Now()

@@ -17,13 +17,15 @@ import (
 
 // A contender's row in a scenario: its results, one per run, in run order.
 type series struct {
-	name    string // contender
+	name    string   // contender
+	args    []string // more flags for its child
 	results []result
 }
 
 type table struct {
 	title string
 	limit int
+	args  []string  // more flags for every child
 	rows  []*series // rows[0] is kr8s-go, the reference
 }
 
@@ -34,15 +36,23 @@ type report struct {
 	podBytes          float64 // mean JSON size of one pod in the list
 	list              []*table
 	get               *table
+	create            *table
+	watch             *table
+	cli               []*table
+	cliSkipped        string // why scenario 5 did not run
+	kubectlVersion    string
 	hold              *table
 	binaries          []binary
 }
 
 var contenderNames = map[string]string{
-	"kr8s":    "kr8s-go",
-	"typed":   "client-go typed (protobuf)",
-	"dynamic": "client-go dynamic (JSON)",
-	"raw":     "raw net/http into io.Discard (JSON)",
+	"kr8s":       "kr8s-go",
+	"typed":      "client-go typed (protobuf)",
+	"dynamic":    "client-go dynamic (JSON)",
+	"raw":        "raw net/http into io.Discard (JSON)",
+	"typed5":     "client-go typed, default limiter (5 QPS, burst 10)",
+	"kubectl-ng": "`kubectl-ng get pods`",
+	"kubectl":    "`kubectl get pods`",
 }
 
 func newTable(title string, limit int, contenders ...string) *table {
@@ -75,7 +85,7 @@ func (r *report) runTables(ctx context.Context, scenario string, tables []*table
 			order = append(order[k:], order[:k]...)
 		}
 		for _, c := range order {
-			res, err := r.child(ctx, scenario+"/"+c.s.name, c.t.limit)
+			res, err := r.child(ctx, scenario+"/"+c.s.name, c.t.limit, slices.Concat(c.t.args, c.s.args)...)
 			if err != nil {
 				return err
 			}

@@ -72,15 +72,7 @@ func podSpec(i int, ns, node string) map[string]any {
 // seed creates n pods in ns with 16 concurrent writers (those already
 // present are kept) and waits until all are Running.
 func seed(ctx context.Context, api *kr8s.Client, ns string, n int) error {
-	if _, err := kr8s.Namespaces.Get(ctx, ns, &kr8s.GetOptions{API: api}); errors.Is(err, kr8s.ErrNotFound) {
-		nso, err := kr8s.NewNamespace(map[string]any{"metadata": map[string]any{"name": ns}}, kr8s.WithAPI(api))
-		if err != nil {
-			return err
-		}
-		if err := nso.Create(ctx); err != nil {
-			return err
-		}
-	} else if err != nil {
+	if err := ensureNamespace(ctx, api, ns); err != nil {
 		return err
 	}
 	nodes, err := kr8s.Nodes.ListAll(ctx, &kr8s.ListOptions{API: api})
