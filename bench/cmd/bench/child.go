@@ -199,7 +199,7 @@ func (k *kr8sC) list(ctx context.Context, limit int) (int, int, int64, error) {
 		if pod.Name() != "" {
 			n++
 		}
-		if phase, _ := pod.Status()["phase"].(string); phase == "Running" {
+		if phase, _ := pod.Field("status", "phase").(string); phase == "Running" {
 			running++
 		}
 	}
