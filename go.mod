@@ -2,6 +2,8 @@ module github.com/kr8s-go/kr8s
 
 go 1.26
 
+toolchain go1.26.10
+
 require github.com/goccy/go-yaml v1.19.2
 
 require (

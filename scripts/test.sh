@@ -27,9 +27,18 @@ for m in "${MODULES[@]}"; do (cd "$m" && "$TOOLS/staticcheck" ./...); done
 echo "== govulncheck (offline, against a database built from golang.org/x/vulndb)"
 if [ ! -x "$TOOLS/govulncheck" ]; then go install golang.org/x/vuln/cmd/govulncheck@v1.9.0; fi
 vulndb=$("$ROOT/scripts/vulndb.sh")
-# The core module includes cmd/kubectl-ng. Findings in the standard
-# library are fixed by a newer Go toolchain, not by this code.
-for m in "${MODULES[@]}"; do (cd "$m" && "$TOOLS/govulncheck" -db "file://$vulndb" ./...); done
+# The standard library is checked as of the patched Go release that go.mod's
+# toolchain line names (this machine's go1.26.8 has 14 known stdlib
+# vulnerabilities, fixed in go1.26.9 and go1.26.10); the go command fetches
+# that toolchain through the module proxy. The core module (which includes
+# cmd/kubectl-ng) is checked symbol by symbol: only vulnerable code our code
+# can reach counts. The devcluster module, a test tool of ~400 Kubernetes
+# packages whose symbol scan takes over 20 minutes and 5 GB, is checked
+# module by module, which is stricter (any vulnerable version counts).
+patched=$(sed -n 's/^toolchain //p' go.mod)
+(export GOTOOLCHAIN=$patched
+	"$TOOLS/govulncheck" -db "file://$vulndb" ./...
+	cd devcluster && "$TOOLS/govulncheck" -db "file://$vulndb" -scan module)
 
 echo "== tests"
 work=$(mktemp -d)
