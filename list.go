@@ -174,7 +174,11 @@ func (k *Kind) readPage(ctx context.Context, c *Client, r Request, yield func(*O
 	}
 	defer resp.Body.Close()
 	path, _ := r.Path()
+	items := 0
 	bad := func(err error) (pageInfo, error) {
+		if items > 0 { // say so: those items were handed over already
+			return p, fmt.Errorf("list %s: decode response: broken after item %d of the page: %w", path, items, decodeError(resp, err))
+		}
 		return p, fmt.Errorf("list %s: decode response: %w", path, decodeError(resp, err))
 	}
 	body := newLimitedBody(resp.Body)
@@ -229,6 +233,7 @@ func (k *Kind) readPage(ctx context.Context, c *Client, r Request, yield func(*O
 				if err != nil {
 					return bad(fmt.Errorf("item: %w", err))
 				}
+				items++
 				if !yield(&Object{api: c, kind: k, src: src}) {
 					p.stopped = true
 					return p, nil

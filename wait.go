@@ -249,6 +249,6 @@ func (o *Object) wait(ctx context.Context, all bool, conditions []string, uid st
 
 // uid returns .metadata.uid.
 func (o *Object) uid() string {
-	s, _ := o.Metadata()["uid"].(string)
+	s, _ := o.Field("metadata", "uid").(string)
 	return s
 }

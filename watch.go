@@ -102,7 +102,7 @@ type watcher struct {
 func objectKey(o *Object) string { return o.Namespace() + "/" + o.Name() }
 
 func (o *Object) resourceVersion() string {
-	s, _ := o.Metadata()["resourceVersion"].(string)
+	s, _ := o.Field("metadata", "resourceVersion").(string)
 	return s
 }
 
@@ -137,11 +137,18 @@ func (k *Kind) watch(ctx context.Context, o *WatchOptions, yield func(EventType,
 		}
 		switch {
 		case errors.Is(err, ErrGone):
-			ok, err := w.relist(ctx, true, yield)
-			if err != nil || !ok {
-				return err
+			ok, lerr := w.relist(ctx, true, yield)
+			if lerr == nil {
+				if !ok {
+					return nil
+				}
+				continue
 			}
-			continue
+			if !retryableWatchError(lerr) {
+				return lerr
+			}
+			// The list broke (a dropped connection, an outage): pause and
+			// try again; the stale version brings us back here to list.
 		case err != nil && !retryableWatchError(err):
 			return err
 		}
