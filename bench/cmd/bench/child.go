@@ -69,6 +69,9 @@ type result struct {
 	P99NS int64 `json:"p99NS,omitempty"`
 	// Held is the live heap per held object (hold modes).
 	HeldPerObj int64 `json:"heldPerObj,omitempty"`
+	// CatchUpNS is how long a watch took to receive Items events already
+	// written, from the API server's watch cache (watch modes).
+	CatchUpNS int64 `json:"catchUpNS,omitempty"`
 }
 
 // heapSampler samples the live heap every millisecond.

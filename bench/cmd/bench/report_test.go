@@ -13,7 +13,7 @@ func fakeTable(title string, limit int, names ...string) *table {
 	for k, s := range t.rows {
 		for i := range 5 {
 			f := int64((k + 1) * (i + 3))
-			s.results = append(s.results, result{Items: 1000, WallNS: f * 1e8, PeakHeap: f << 20, HWM: f << 21, P50NS: f * 1e5, P99NS: f * 1e6, HeldPerObj: f * 1000})
+			s.results = append(s.results, result{Items: 1000, WallNS: f * 1e8, PeakHeap: f << 20, HWM: f << 21, P50NS: f * 1e5, P99NS: f * 1e6, HeldPerObj: f * 1000, CatchUpNS: f * 1e7})
 		}
 	}
 	return t
@@ -38,7 +38,7 @@ func TestReportScenarios345(t *testing.T) {
 		"## 3. Create 1000 ConfigMaps from 32 goroutines",
 		"| client-go typed, default limiter (5 QPS, burst 10) | 1000 | 500 | 4.00 |",
 		"## 4. Watch 10000 events produced by a writer",
-		"| client-go dynamic (JSON) | 1000 | 1000 | 2.00 | 1.0 | 10.0 | 0.50 |",
+		"| client-go dynamic (JSON) | 1000 | 1000 | 2.00 | 1.0 | 10.0 | 0.50 | 10000 | 2.00 |",
 		"### Warm discovery cache",
 		"| `kubectl get pods` | 1000 | 0.50 | 20 | 0.50 |",
 		"- `kubectl-ng get pods`: 300, 400, 500, 600, 700\n",
