@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -80,6 +81,13 @@ func main() {
 func run(cfg config) error {
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
+	want := map[string]bool{}
+	for _, s := range splitList(cfg.scenarios) {
+		if !slices.Contains(splitList(allScenarios), s) {
+			return fmt.Errorf("-scenarios: unknown scenario %q, want some of %s", s, allScenarios)
+		}
+		want[s] = true
+	}
 	if cfg.kubeconfig == "" {
 		cfg.kubeconfig = os.Getenv("KR8S_TEST_KUBECONFIG")
 	}
@@ -118,13 +126,6 @@ func run(cfg config) error {
 		"cli":    func() error { return rep.cliScenario(ctx) },
 		"binary": func() error { return rep.binaryScenario(ctx) },
 		"hold":   func() error { return rep.holdScenario(ctx) },
-	}
-	want := map[string]bool{}
-	for _, s := range splitList(cfg.scenarios) {
-		if scenarios[s] == nil {
-			return fmt.Errorf("-scenarios: unknown scenario %q, want some of %s", s, allScenarios)
-		}
-		want[s] = true
 	}
 	for _, s := range splitList(allScenarios) {
 		if want[s] {
