@@ -24,6 +24,10 @@ type ExecOptions struct {
 	// annotation, then its first container.
 	Container string
 	// Stdin is sent to the process; its EOF closes the process's stdin.
+	// The call returns when the command ends, even if a Read of Stdin is
+	// still blocked (as on a terminal); that Read is left to return on its
+	// own, and nothing more is read after it. Close a pipe you no longer
+	// need so that the goroutine reading it ends.
 	Stdin io.Reader
 	// Stdout and Stderr receive the streams (ExecStream only; Exec
 	// captures them).

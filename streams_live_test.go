@@ -75,6 +75,7 @@ func TestExec(t *testing.T) {
 	resize := make(chan kr8s.TerminalSize, 2)
 	resize <- kr8s.TerminalSize{Width: 100, Height: 40}
 	inR, inW := io.Pipe()
+	defer inW.Close() // ends the stdin copier's Read, which outlives the exec
 	var out testcluster.SyncBuffer
 	errc := make(chan error, 1)
 	go func() {
