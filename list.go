@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -117,14 +118,72 @@ func (k *Kind) list(ctx context.Context, o *ListOptions, yield func(*Object) boo
 	if err != nil {
 		return "", fmt.Errorf("list %s: %w", k.Plural, err)
 	}
+	// The next page's request starts as soon as this page's continue
+	// token has arrived (the metadata comes before the items), so the
+	// server prepares it while this page is read.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var ahead *pageFetch
+	defer func() {
+		if ahead != nil { // stopped early or failed: drop the page fetched ahead
+			cancel()
+			ahead.discard()
+		}
+	}()
 	err = paginate(q, func(q url.Values) (string, bool, error) {
 		r := k.collection(c, o.Namespace)
 		r.Query = q
-		page, err := k.readPage(ctx, c, r, yield)
+		cur := ahead
+		if cur == nil {
+			cur = fetchPage(ctx, c, r, false)
+		}
+		ahead = nil
+		page, err := k.readPage(c, cur, r, func(cont string) {
+			next := r
+			next.Query = maps.Clone(q)
+			next.Query.Set("continue", cont)
+			next.Query.Del("resourceVersion")
+			ahead = fetchPage(ctx, c, next, true)
+		}, yield)
 		rv = page.rv
 		return page.cont, page.stopped, err
 	})
 	return rv, err
+}
+
+// pageFetch is a page's GET, possibly running ahead of the reader.
+type pageFetch struct {
+	done chan struct{}
+	resp *http.Response
+	err  error
+}
+
+// fetchPage starts r, in the background when async is set.
+func fetchPage(ctx context.Context, c *Client, r Request, async bool) *pageFetch {
+	f := &pageFetch{done: make(chan struct{})}
+	get := func() {
+		defer close(f.done)
+		f.resp, f.err = c.Call(ctx, http.MethodGet, r)
+	}
+	if async {
+		go get()
+	} else {
+		get()
+	}
+	return f
+}
+
+// wait returns the response.
+func (f *pageFetch) wait() (*http.Response, error) {
+	<-f.done
+	return f.resp, f.err
+}
+
+// discard waits for the fetch to end and closes what it got.
+func (f *pageFetch) discard() {
+	if resp, _ := f.wait(); resp != nil {
+		resp.Body.Close()
+	}
 }
 
 // pagedQuery is query plus the page size and resourceVersion.
@@ -165,10 +224,11 @@ type pageInfo struct {
 }
 
 // readPage streams one page: items are decoded and handed to yield one at
-// a time, so a page is never held whole in memory as objects.
-func (k *Kind) readPage(ctx context.Context, c *Client, r Request, yield func(*Object) bool) (pageInfo, error) {
+// a time, so a page is never held whole in memory as objects. It calls
+// next with the continue token as soon as it has one, before the items.
+func (k *Kind) readPage(c *Client, f *pageFetch, r Request, next func(cont string), yield func(*Object) bool) (pageInfo, error) {
 	var p pageInfo
-	resp, err := c.Call(ctx, http.MethodGet, r)
+	resp, err := f.wait()
 	if err != nil {
 		return p, err
 	}
@@ -213,6 +273,9 @@ func (k *Kind) readPage(ctx context.Context, c *Client, r Request, yield func(*O
 				return bad(err)
 			}
 			p.rv, p.cont = m.ResourceVersion, m.Continue
+			if p.cont != "" {
+				next(p.cont)
+			}
 		case "items":
 			open, err := rd.Open('[', true)
 			if err != nil {

@@ -61,7 +61,8 @@ func TestListPagination(t *testing.T) {
 		t.Fatalf("%d requests for 2000 items in pages of 100, want 20 or 21", got)
 	}
 
-	// Breaking out of the loop stops paging.
+	// Breaking out of the loop stops paging. The page after the one
+	// broken out of may have been requested ahead (and is then cancelled).
 	start = counter.count()
 	n := 0
 	for _, err := range kr8s.ConfigMaps.List(ctx, &kr8s.ListOptions{API: c, Limit: 100}) {
@@ -72,8 +73,8 @@ func TestListPagination(t *testing.T) {
 			break
 		}
 	}
-	if got := counter.count() - start; got != 2 {
-		t.Fatalf("%d requests after breaking at item 150 of pages of 100, want 2", got)
+	if got := counter.count() - start; got < 2 || got > 3 {
+		t.Fatalf("%d requests after breaking at item 150 of pages of 100, want 2, or 3 with the page fetched ahead", got)
 	}
 
 	all, err := kr8s.ConfigMaps.ListAll(ctx, &kr8s.ListOptions{API: c, Limit: -1, FieldSelector: "metadata.name=cm-0042"})
