@@ -151,8 +151,6 @@ func TestDiscoveryLiveMatchesKubectl(t *testing.T) {
 	kc := testcluster.Kubeconfig(t)
 	// Other tests may add or remove CRDs meanwhile: retry until both views
 	// agree, with a deadline.
-	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
 	var diff string
 	var agreed int
 	t.Cleanup(func() {
@@ -160,7 +158,7 @@ func TestDiscoveryLiveMatchesKubectl(t *testing.T) {
 			t.Logf("last difference (- ours, + kubectl):\n%s", diff)
 		}
 	})
-	poll(t, pctx, "APIResources to equal kubectl api-resources", func() (bool, error) {
+	testcluster.Eventually(t, 30*time.Second, "APIResources to equal kubectl api-resources", func(context.Context) (bool, error) {
 		if err := c.RefreshDiscovery(ctx); err != nil {
 			return false, err
 		}
@@ -356,7 +354,7 @@ func createCRD(t *testing.T, body []byte, group string, versions ...string) {
 			t.Logf("delete CRD %s: %v", name, err)
 		}
 	})
-	poll(t, ctx, "CRD "+name+" established and discoverable", func() (bool, error) {
+	testcluster.Eventually(t, 90*time.Second, "CRD "+name+" established and discoverable", func(context.Context) (bool, error) {
 		var out []byte
 		if err := admin.Do(ctx, http.MethodGet, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/"+name, nil, &out); err != nil {
 			return false, err
@@ -423,27 +421,6 @@ func aggregatedDiscoveryHas(ctx context.Context, admin *testcluster.AdminClient,
 		return true, nil
 	}
 	return false, nil
-}
-
-// poll calls cond every 100ms until it is true, fails, or ctx ends.
-func poll(t *testing.T, ctx context.Context, what string, cond func() (bool, error)) {
-	t.Helper()
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		ok, err := cond()
-		if err != nil {
-			t.Fatalf("waiting for %s: %v", what, err)
-		}
-		if ok {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("waiting for %s: %v", what, ctx.Err())
-		case <-tick.C:
-		}
-	}
 }
 
 // kubectlPath returns kubectl, or skips the test without it.

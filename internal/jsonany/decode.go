@@ -392,23 +392,8 @@ func (p *parser) slowStr(start, i int) (string, error) {
 				return "", errEnd
 			}
 			switch e := s[i]; e {
-			case '"', '\\', '/':
-				b = append(b, e)
-				i++
-			case 'b':
-				b = append(b, '\b')
-				i++
-			case 'f':
-				b = append(b, '\f')
-				i++
-			case 'n':
-				b = append(b, '\n')
-				i++
-			case 'r':
-				b = append(b, '\r')
-				i++
-			case 't':
-				b = append(b, '\t')
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				b = append(b, unescape[e])
 				i++
 			case 'u':
 				r, err := p.hex4(i + 1)
@@ -447,6 +432,9 @@ func (p *parser) slowStr(start, i int) (string, error) {
 	p.i = len(s)
 	return "", errEnd
 }
+
+// unescape maps the letter after a backslash to the byte it stands for.
+var unescape = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
 
 // hex4 reads the four hex digits of a \u escape starting at i.
 func (p *parser) hex4(i int) (rune, error) {
