@@ -3,6 +3,7 @@ package kr8s
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/kr8s-go/kr8s/internal/jsonany"
 )
 
 // Request describes a low-level API call; it mirrors kr8s's call_api
@@ -273,4 +276,85 @@ func decodeError(resp *http.Response, err error) error {
 		return fmt.Errorf("server sent Content-Type %q, not JSON: %w", ct, err)
 	}
 	return err
+}
+
+func (c *Client) getJSON(ctx context.Context, r Request, into any) error {
+	return c.doJSON(ctx, http.MethodGet, r, into)
+}
+
+// doJSON makes a call and decodes a JSON body into into.
+func (c *Client) doJSON(ctx context.Context, method string, r Request, into any) error {
+	resp, err := c.Call(ctx, method, r)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var derr error
+	if m, ok := into.(*map[string]any); ok {
+		// The common case, decoded in one pass.
+		var text string
+		if text, derr = readBody(resp); derr == nil {
+			*m, derr = jsonany.DecodeObject(text)
+		}
+	} else {
+		derr = json.NewDecoder(newLimitedBody(resp.Body)).Decode(into)
+	}
+	if derr != nil {
+		return decodeFailed(method, r, resp, derr)
+	}
+	// Drain a little so the connection can be reused, but never wait on
+	// a server that keeps sending after the value.
+	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+	return nil
+}
+
+// doObject makes a call that answers with one object of kind k, and
+// returns it undecoded (see source).
+func (c *Client) doObject(ctx context.Context, method string, r Request, k *Kind) (*Object, error) {
+	resp, err := c.Call(ctx, method, r)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	text, err := readBody(resp)
+	var src *source
+	if err == nil {
+		src, err = newSource(text)
+	}
+	if err != nil {
+		return nil, decodeFailed(method, r, resp, err)
+	}
+	return &Object{api: c, kind: k, src: src}, nil
+}
+
+// readBody reads a whole response body, within the size limit.
+func readBody(resp *http.Response) (string, error) {
+	var b strings.Builder
+	if resp.ContentLength > 0 && resp.ContentLength <= maxResponseBytes {
+		b.Grow(int(resp.ContentLength) + 1)
+	}
+	body := newLimitedBody(resp.Body)
+	chunk := make([]byte, 32<<10)
+	for {
+		if b.Cap()-b.Len() < len(chunk) {
+			b.Grow(max(b.Cap(), 64<<10)) // double: append alone grows by 1.25 for large buffers
+		}
+		n, err := body.Read(chunk)
+		b.Write(chunk[:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	if b.Len() == 0 {
+		return "", io.ErrUnexpectedEOF
+	}
+	return b.String(), nil
+}
+
+func decodeFailed(method string, r Request, resp *http.Response, err error) error {
+	path, _ := r.Path()
+	return fmt.Errorf("%s %s: decode response: %w", strings.ToUpper(method), path, decodeError(resp, err))
 }

@@ -3,6 +3,7 @@ package kr8s
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +30,16 @@ func newSource(text string) (*source, error) {
 	members, err := jsonany.Index(text)
 	if err != nil {
 		return nil, err
+	}
+	return &source{text: text, members: members}, nil
+}
+
+// checkedSource is newSource for text already checked as part of a larger
+// value (a table row, a watch event's object): it is not checked again.
+func checkedSource(text string) (*source, error) {
+	members, ok := jsonany.Members(text)
+	if !ok {
+		return nil, fmt.Errorf("want a JSON object, got %.20s", text)
 	}
 	return &source{text: text, members: members}, nil
 }

@@ -209,7 +209,7 @@ func (t *Table) add(c *Client, kind *Kind, page *source) error {
 	}
 	rows, _ := jsonany.Elements(page.member("rows"))
 	for _, text := range rows {
-		row, err := newSource(text)
+		row, err := checkedSource(text) // the page was checked whole
 		if err != nil {
 			return fmt.Errorf("rows: %w", err)
 		}
@@ -217,7 +217,7 @@ func (t *Table) add(c *Client, kind *Kind, page *source) error {
 		cells, _ := jsonany.Decode(row.member("cells"))
 		tr.Cells, _ = cells.([]any)
 		if obj := row.member("object"); obj != "" && obj != "null" {
-			src, err := newSource(obj)
+			src, err := checkedSource(obj)
 			if err != nil {
 				return fmt.Errorf("rows: object: %w", err)
 			}

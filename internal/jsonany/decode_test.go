@@ -283,6 +283,9 @@ func compareIndex(t *testing.T, in string) {
 	if err != nil {
 		return
 	}
+	if trusted, ok := Members(in); !ok || !reflect.DeepEqual(trusted, members) {
+		t.Fatalf("Members(%.60q) = %q, %v; Index gives %q", in, trusted, ok, members)
+	}
 	last := map[string]string{}
 	for _, m := range members {
 		last[m.Key] = m.Value

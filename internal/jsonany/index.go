@@ -65,48 +65,65 @@ func kindOf(s string) string {
 // valid, so it only skips over values without checking them.
 func Lookup(s string, path ...string) (string, bool) {
 	for _, key := range path {
-		i := skipSpace(s, 0)
-		if i >= len(s) || s[i] != '{' {
-			return "", false
-		}
 		found, ok := "", false
-		for i++; ; {
-			i = skipSpace(s, i)
-			if i >= len(s) || s[i] != '"' {
-				break // '}' (or a broken s)
-			}
-			kend := quoteRun(s, i+1)
-			k := s[i+1 : min(kend, len(s))]
-			if kend < len(s) && s[kend] == '\\' || !utf8.ValidString(k) {
-				// A key with escapes or invalid UTF-8: decode it as Decode does.
-				p := getParser(s, false)
-				p.i = i
-				dk, err := p.str()
-				kend = p.i - 1
-				putParser(p)
-				if err != nil {
-					return "", false
-				}
-				k = dk
-			}
-			i = skipSpace(s, kend+1) + 1 // past ':'
-			i = skipSpace(s, i)
-			end := skipValue(s, i)
+		if !eachRawMember(s, func(k, v string) {
 			if k == key {
-				found, ok = s[i:end], true
+				found, ok = v, true
 			}
-			i = skipSpace(s, end)
-			if i >= len(s) || s[i] != ',' {
-				break
-			}
-			i++
-		}
-		if !ok {
+		}) || !ok {
 			return "", false
 		}
 		s = found
 	}
 	return s, true
+}
+
+// Members returns the members of s, as Index does, but trusts s to be a
+// valid JSON object (text Index or Decode accepted, or a part of it)
+// instead of checking it again. It reports false when s is not an object.
+func Members(s string) ([]Member, bool) {
+	var out []Member
+	ok := eachRawMember(s, func(k, v string) { out = append(out, Member{Key: k, Value: v}) })
+	return out, ok
+}
+
+// eachRawMember calls member with each key, decoded, and raw value of the
+// valid JSON object s, skipping over values without checking them. It
+// reports false when s is not an object.
+func eachRawMember(s string, member func(key, value string)) bool {
+	i := skipSpace(s, 0)
+	if i >= len(s) || s[i] != '{' {
+		return false
+	}
+	for i++; ; {
+		i = skipSpace(s, i)
+		if i >= len(s) || s[i] != '"' {
+			return true // '}' (or a broken s)
+		}
+		kend := quoteRun(s, i+1)
+		k := s[i+1 : min(kend, len(s))]
+		if kend < len(s) && s[kend] == '\\' || !utf8.ValidString(k) {
+			// A key with escapes or invalid UTF-8: decode it as Decode does.
+			p := getParser(s, false)
+			p.i = i
+			dk, err := p.str()
+			kend = p.i - 1
+			putParser(p)
+			if err != nil {
+				return false
+			}
+			k = dk
+		}
+		i = skipSpace(s, kend+1) + 1 // past ':'
+		i = skipSpace(s, i)
+		end := skipValue(s, i)
+		member(k, s[i:end])
+		i = skipSpace(s, end)
+		if i >= len(s) || s[i] != ',' {
+			return true
+		}
+		i++
+	}
 }
 
 func skipSpace(s string, i int) int {
