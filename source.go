@@ -68,24 +68,17 @@ func newItemSource(item []byte, kind *Kind) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.members[0].Key == "apiVersion" && s.members[1].Key == "kind" && s.count("apiVersion") == 1 && s.count("kind") == 1 {
+	own := source{members: s.members[2:]} // the item's members, after ours
+	hasKind, hasVersion := own.member("kind") != "", own.member("apiVersion") != ""
+	if !hasKind && !hasVersion {
 		return s, nil
 	}
-	// The item had its own kind or apiVersion: keep the item's.
-	if s, err = newSource(string(item)); err == nil && (s.member("kind") == "" || s.member("apiVersion") == "") {
+	// The item had its own: keep both, or with only one, put ours in place
+	// of it. The item's text was checked as part of the text above.
+	if s, err = checkedSource(string(item)); err == nil && (!hasKind || !hasVersion) {
 		s.withKind(kind)
 	}
 	return s, err
-}
-
-func (s *source) count(key string) int {
-	n := 0
-	for _, m := range s.members {
-		if m.Key == key {
-			n++
-		}
-	}
-	return n
 }
 
 // withKind rewrites the text with kind and apiVersion first, replacing
