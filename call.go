@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/kr8s-go/kr8s/internal/jsonany"
 )
@@ -327,6 +328,9 @@ func (c *Client) doObject(ctx context.Context, method string, r Request, k *Kind
 	return &Object{api: c, kind: k, src: src}, nil
 }
 
+// chunks are readBody's read buffers.
+var chunks = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
 // readBody reads a whole response body, within the size limit.
 func readBody(resp *http.Response) (string, error) {
 	var b strings.Builder
@@ -334,13 +338,16 @@ func readBody(resp *http.Response) (string, error) {
 		b.Grow(int(resp.ContentLength) + 1)
 	}
 	body := newLimitedBody(resp.Body)
-	chunk := make([]byte, 32<<10)
+	chunk := chunks.Get().(*[]byte)
+	defer chunks.Put(chunk)
 	for {
-		if b.Cap()-b.Len() < len(chunk) {
-			b.Grow(max(b.Cap(), 64<<10)) // double: append alone grows by 1.25 for large buffers
+		n, err := body.Read(*chunk)
+		if b.Cap()-b.Len() < n {
+			// Double: Write alone grows large buffers by a quarter, and the
+			// copying adds up. A body of known length fits at once.
+			b.Grow(max(b.Cap(), n))
 		}
-		n, err := body.Read(chunk)
-		b.Write(chunk[:n])
+		b.Write((*chunk)[:n])
 		if err == io.EOF {
 			break
 		}

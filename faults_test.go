@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -301,5 +302,32 @@ func TestRateLimit(t *testing.T) {
 	}
 	if n.Load() != 1 {
 		t.Fatalf("%d requests reached the server, want 1", n.Load())
+	}
+}
+
+// TestGetReadsSmallBodiesSmall: a Get of a small object with a known
+// length allocates about its size, not a 64 KiB buffer that the object
+// would then keep alive.
+func TestGetReadsSmallBodiesSmall(t *testing.T) {
+	pod := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"ns"},"spec":{"containers":[{"name":"c","image":"i"}]}}`
+	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, pod) // small: net/http sets Content-Length
+	}))
+	ctx := context.Background()
+	if _, err := Pods.Get(ctx, "p", &GetOptions{API: c, Namespace: "ns"}); err != nil { // warm the connection and pools
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	const n = 50
+	for range n {
+		if p, err := Pods.Get(ctx, "p", &GetOptions{API: c, Namespace: "ns"}); err != nil || p.Name() != "p" {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > 32<<10 {
+		t.Errorf("a Get of a %d-byte pod allocated %d bytes, want under 32 KiB", len(pod), per)
 	}
 }
