@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/kr8s-go/kr8s/internal/auth"
 )
 
 // Sentinel errors for the common API statuses. A *StatusError matches them
@@ -24,6 +26,12 @@ var (
 	ErrBadRequest      = errors.New("bad request")
 	ErrServerError     = errors.New("server error")
 )
+
+// ErrCredential is wrapped by errors that mean the client could not obtain
+// a credential to send: an exec plugin that is missing, fails, times out or
+// needs a terminal that is not there, or a token file that cannot be read.
+// Retrying cannot fix it; a watch ends with it.
+var ErrCredential = auth.ErrCredential
 
 // StatusError is a non-2xx answer from the API server, carrying the
 // server's Status (code, reason, message, details).

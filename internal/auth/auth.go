@@ -98,6 +98,26 @@ type Config struct {
 	Now func() time.Time
 }
 
+// ErrCredential is wrapped by every error that means no credential could be
+// obtained: an exec plugin that is missing, fails, times out, prints too
+// much or needs a terminal that is not there, or a token file that cannot
+// be read. Retrying the request cannot fix it, so callers (a watch, a
+// retry loop) end with it instead of trying again.
+var ErrCredential = errors.New("no credential")
+
+// credentialError marks err as ErrCredential, keeping its text.
+func credentialError(err error) error {
+	if err == nil || errors.Is(err, ErrCredential) {
+		return err
+	}
+	return &credErr{err}
+}
+
+type credErr struct{ err error }
+
+func (e *credErr) Error() string   { return e.err.Error() }
+func (e *credErr) Unwrap() []error { return []error{e.err, ErrCredential} }
+
 // ExecConfig describes an exec credential plugin, as in the kubeconfig's
 // users[].user.exec.
 type ExecConfig struct {

@@ -139,7 +139,10 @@ func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		var err error
 		if c, err = t.p.current(ctx); err != nil {
 			closeBody(req)
-			return nil, err
+			if ctx.Err() != nil {
+				return nil, err
+			}
+			return nil, credentialError(err)
 		}
 	}
 	resp, err := t.base.RoundTrip(t.prepare(req, c, preset))
@@ -155,7 +158,10 @@ func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	nc, err := t.p.refresh(ctx, c)
 	if err != nil {
 		drain(resp)
-		return nil, fmt.Errorf("auth: server answered 401 Unauthorized and refreshing the credential failed: %w", err)
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, credentialError(fmt.Errorf("auth: server answered 401 Unauthorized and refreshing the credential failed: %w", err))
 	}
 	if nc.src == c.src && nc.gen == c.gen {
 		return resp, nil // nothing new to try
