@@ -153,14 +153,23 @@ func (c *Client) Call(ctx context.Context, method string, r Request) (*http.Resp
 	return c.do(ctx, method, path, rawQuery, r)
 }
 
-func (c *Client) do(ctx context.Context, method, path, rawQuery string, r Request) (*http.Response, error) {
-	if method == "" {
-		method = http.MethodGet
-	}
+// url is the server URL with path (from Request.Path) appended to the
+// server's own path, whether or not that ends in a slash, and rawQuery.
+// Every request the client makes, plain calls and websocket upgrades,
+// gets its URL here.
+func (c *Client) url(path, rawQuery string) *url.URL {
 	u := *c.base
 	u.Path = strings.TrimSuffix(c.base.Path, "/") + path
 	u.RawPath = ""
 	u.RawQuery = rawQuery
+	return &u
+}
+
+func (c *Client) do(ctx context.Context, method, path, rawQuery string, r Request) (*http.Response, error) {
+	if method == "" {
+		method = http.MethodGet
+	}
+	u := c.url(path, rawQuery)
 
 	cancel := context.CancelFunc(func() {})
 	if d := c.Timeout(); d > 0 && !r.Stream {

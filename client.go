@@ -34,7 +34,7 @@ type Client struct {
 	userAgent string
 	disc      *discoverer
 	// ws carries websocket upgrades (exec, attach, port-forward): the same
-	// TLS and credentials over HTTP/1.1, without retries.
+	// TLS, credentials and layers as http, over HTTP/1.1.
 	ws *http.Client
 }
 
@@ -59,7 +59,7 @@ func newClient(o options) (*Client, error) {
 	}
 	base, err := url.Parse(r.Server)
 	if err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" {
-		return nil, fmt.Errorf("kr8s: invalid server URL %q: want https://host[:port]", r.Server)
+		return nil, fmt.Errorf("kr8s: invalid server URL %q: want https://host[:port]", safeURL(r.Server))
 	}
 	c := &Client{opts: o, base: base, namespace: r.Namespace, logger: o.logger, disc: newDiscoverer(base)}
 	if c.namespace == "" {
@@ -70,31 +70,41 @@ func newClient(o options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kr8s: %w", err)
 	}
-	rt := o.transport
+	rt, ws := o.transport, o.transport
 	if rt == nil {
 		base, err := c.baseTransport(r)
 		if err != nil {
 			return nil, err
 		}
-		rt = base
-		c.ws = &http.Client{Transport: c.auth.Wrap(wsstream.HTTP1Only(base))}
-	} else {
-		c.ws = &http.Client{Transport: c.auth.Wrap(rt)}
+		rt, ws = base, wsstream.HTTP1Only(base)
 	}
-	rt = c.auth.Wrap(rt)
-	if c.logger != nil {
-		rt = &logTransport{next: rt, log: c.logger}
-	}
+	var lim *limiter
 	if o.qps > 0 {
-		rt = &limitTransport{next: rt, l: newLimiter(o.qps, o.burst)}
+		lim = newLimiter(o.qps, o.burst)
 	}
-	rt = &retryTransport{next: rt, policy: o.retry.withDefaults()}
 	c.userAgent = o.userAgent
 	if c.userAgent == "" {
 		c.userAgent = "kr8s-go/" + moduleVersion()
 	}
-	c.http = &http.Client{Transport: rt}
+	c.http = c.httpClient(rt, lim)
+	c.ws = c.httpClient(ws, lim)
 	return c, nil
+}
+
+// httpClient wraps rt in the layers every request passes through, plain
+// calls and websocket upgrades alike, from the outside in: retries, the
+// rate limiter lim (shared by the client's two http.Clients; nil for
+// none), the debug log, the origin guard, and credentials.
+func (c *Client) httpClient(rt http.RoundTripper, lim *limiter) *http.Client {
+	rt = &originGuard{next: c.auth.Wrap(rt), base: c.base}
+	if c.logger != nil {
+		rt = &logTransport{next: rt, log: c.logger}
+	}
+	if lim != nil {
+		rt = &limitTransport{next: rt, l: lim}
+	}
+	rt = &retryTransport{next: rt, policy: c.opts.retry.withDefaults()}
+	return &http.Client{Transport: rt, CheckRedirect: checkRedirect(c.base)}
 }
 
 // resolve picks the connection settings, in kr8s's order: an explicit URL,
@@ -203,7 +213,7 @@ func (c *Client) baseTransport(r *kubeconfig.Resolved) (*http.Transport, error) 
 	if r.ProxyURL != "" {
 		pu, err := url.Parse(r.ProxyURL)
 		if err != nil || pu.Host == "" {
-			return nil, fmt.Errorf("kr8s: invalid proxy-url %q", r.ProxyURL)
+			return nil, fmt.Errorf("kr8s: invalid proxy-url %q", safeURL(r.ProxyURL))
 		}
 		switch pu.Scheme {
 		case "http", "https", "socks5":
@@ -243,8 +253,9 @@ func (c *Client) Timeout() time.Duration { return time.Duration(c.timeout.Load()
 // the chosen context's namespace, else "default".
 func (c *Client) Namespace() string { return c.namespace }
 
-// Server returns the API server URL.
-func (c *Client) Server() string { return c.base.String() }
+// Server returns the API server URL, with a password in it, if any,
+// shown as xxxxx.
+func (c *Client) Server() string { return c.base.Redacted() }
 
 // String describes the client without credentials.
 func (c *Client) String() string {

@@ -153,9 +153,10 @@ func (c *Client) dialWebsocket(ctx context.Context, r Request, sub string, q url
 	if err != nil {
 		return nil, "", err
 	}
-	u := *c.base
-	u.Path = c.base.Path + path
-	u.RawQuery = q.Encode()
 	h := http.Header{"User-Agent": []string{c.userAgent}}
-	return wsstream.Dial(ctx, c.ws, u.String(), h, protocols)
+	conn, proto, err := wsstream.Dial(ctx, c.ws, c.url(path, q.Encode()).String(), h, protocols)
+	if err != nil {
+		return nil, "", fmt.Errorf("GET %s: %w", path, err)
+	}
+	return conn, proto, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -144,17 +145,22 @@ func backoff(p RetryPolicy, attempt int) time.Duration {
 }
 
 // retryAfter reads Retry-After in seconds (the API server's form) or as
-// an HTTP date.
+// an HTTP date. The seconds are clamped to a day before they become a
+// Duration, so that a huge value cannot overflow into a negative wait;
+// the caller caps the result at MaxDelay.
 func retryAfter(resp *http.Response) (time.Duration, bool) {
-	v := resp.Header.Get("Retry-After")
+	const maxSeconds = 24 * 60 * 60
+	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second, true
+	if s, err := strconv.ParseUint(v, 10, 64); err == nil {
+		return time.Duration(min(s, maxSeconds)) * time.Second, true
+	} else if errors.Is(err, strconv.ErrRange) {
+		return maxSeconds * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0), true
+		return min(max(time.Until(t), 0), maxSeconds*time.Second), true
 	}
 	return 0, false
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"strings"
 
 	"github.com/coder/websocket"
@@ -129,12 +130,18 @@ func Dial(ctx context.Context, client *http.Client, url string, header http.Head
 		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
 			return nil, "", handshakeError(resp, protocols, err)
 		}
-		return nil, "", fmt.Errorf("websocket dial %s: %w", redactURL(url), err)
+		// The URL, with the exec command in its query, stays out of
+		// the error: callers name the request themselves.
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, "", fmt.Errorf("websocket dial: %w", err)
 	}
 	proto := conn.Subprotocol()
 	if proto == "" && len(protocols) > 0 {
 		conn.CloseNow()
-		return nil, "", fmt.Errorf("websocket dial %s: server selected none of the subprotocols %q", redactURL(url), protocols)
+		return nil, "", fmt.Errorf("websocket dial: server selected none of the subprotocols %q", protocols)
 	}
 	return conn, proto, nil
 }
@@ -171,15 +178,6 @@ func handshakeError(resp *http.Response, offered []string, err error) error {
 		e.Reason, e.Message = st.Reason, st.Message
 	}
 	return e
-}
-
-// redactURL drops the query, which may be long (one command= per
-// argument), from URLs in error messages.
-func redactURL(u string) string {
-	if i := strings.IndexByte(u, '?'); i >= 0 {
-		return u[:i]
-	}
-	return u
 }
 
 // ErrProtocol is wrapped by errors caused by a peer that broke the framing
