@@ -134,8 +134,8 @@ func TestRedirectToOtherOriginRefused(t *testing.T) {
 	plainSelf := "http://" + ln.Addr().String()
 
 	targets := map[string]string{
-		"another host":            strings.Replace(other.URL, "http://", "http://user:pw-ORIGIN@", 1),
-		"another https host":      otherTLS.URL,
+		"another host":             strings.Replace(other.URL, "http://", "http://user:pw-ORIGIN@", 1),
+		"another https host":       otherTLS.URL,
 		"https to http, same host": plainSelf,
 	}
 	calls := map[string]func(ctx context.Context, c *Client) error{
