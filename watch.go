@@ -2,13 +2,19 @@ package kr8s
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"iter"
+	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/kr8s-go/kr8s/internal/jsonany"
@@ -106,8 +112,9 @@ func (o *Object) resourceVersion() string {
 	return s
 }
 
-// watch delivers events to yield until ctx ends, yield returns false, or
-// an error that retrying cannot fix.
+// watch delivers events to yield until ctx ends, yield returns false, an
+// error that retrying cannot fix arrives, or failures in a row outlast
+// watchBudget. See Watch.
 func (k *Kind) watch(ctx context.Context, o *WatchOptions, yield func(EventType, *Object) bool) error {
 	if o == nil {
 		o = &WatchOptions{}
@@ -126,59 +133,199 @@ func (k *Kind) watch(ctx context.Context, o *WatchOptions, yield func(EventType,
 			return nil
 		}
 	}
-	failures := 0
+	budget := watchBudget(c.opts.retry.withDefaults())
+	var (
+		pauses       int       // ends in a row without an event: sets the pause
+		failed       int       // failed attempts in a row without an event
+		failingSince time.Time // when the first of them failed
+	)
 	for ctx.Err() == nil {
 		progressed, stop, err := w.stream(ctx, yield)
 		if stop {
 			return nil
 		}
 		if progressed {
-			failures = 0
+			pauses, failed = 0, 0
 		}
-		switch {
-		case errors.Is(err, ErrGone):
+		if errors.Is(err, ErrGone) {
 			ok, lerr := w.relist(ctx, true, yield)
 			if lerr == nil {
 				if !ok {
 					return nil
 				}
+				pauses, failed = 0, 0
 				continue
-			}
-			if !retryableWatchError(lerr) {
-				return lerr
 			}
 			// The list broke (a dropped connection, an outage): pause and
 			// try again; the stale version brings us back here to list.
-		case err != nil && !retryableWatchError(err):
-			return err
+			err = lerr
 		}
-		// The stream ended (server timeout, restart, dropped connection):
-		// resume from the last version after a short, growing pause.
-		failures++
-		d := min(time.Duration(failures)*200*time.Millisecond, 5*time.Second)
+		if ctx.Err() != nil {
+			return nil
+		}
+		// Resume from the last version after a short, growing pause.
+		pauses++
+		d := min(time.Duration(pauses)*200*time.Millisecond, 5*time.Second)
+		d = d/2 + rand.N(d/2+1)
+		if err == nil {
+			// The server ended the stream (its timeout): the connection
+			// and the credential work.
+			failed = 0
+			w.log(ctx, slog.LevelDebug, "kr8s watch resuming", "kind", w.k.Kind, "wait", d)
+		} else {
+			if !retryableWatchError(err) {
+				return err
+			}
+			failed++
+			if failed == 1 {
+				failingSince = time.Now()
+			} else if elapsed := time.Since(failingSince); elapsed >= budget {
+				return fmt.Errorf("watch %s: gave up after %d failed attempts in %v: %w",
+					w.k.Plural, failed, elapsed.Round(time.Millisecond), err)
+			}
+			w.log(ctx, slog.LevelWarn, "kr8s watch reconnecting", "kind", w.k.Kind, "attempt", failed, "wait", d, "error", err)
+		}
 		select {
 		case <-ctx.Done():
-		case <-time.After(d/2 + rand.N(d/2+1)):
+		case <-time.After(d):
 		}
 	}
 	return nil
 }
 
-// retryableWatchError reports errors a watch rides out by reconnecting:
-// anything but a definite answer from the server that retrying will not
-// change. A stream that does not decode is such an answer: reconnecting
-// would read the same garbage again until ctx ends.
-func retryableWatchError(err error) bool {
-	var se *StatusError
-	if errors.As(err, &se) {
-		return se.Code == http.StatusTooManyRequests || se.Code >= 500
+// watchBudget is how long a watch goes on reconnecting while every attempt
+// fails: 4 × MaxElapsed, 2 minutes under the default policy. It is longer
+// than one request's budget because a watch is meant to outlive an API
+// server restart or a short outage; it scales with MaxElapsed so that a
+// caller who shortens or lengthens the client's retries does the same
+// for its watches.
+func watchBudget(p RetryPolicy) time.Duration { return 4 * p.MaxElapsed }
+
+func (w *watcher) log(ctx context.Context, level slog.Level, msg string, args ...any) {
+	if l := w.c.logger; l != nil {
+		l.Log(ctx, level, msg, args...)
 	}
-	var syntax *jsonany.SyntaxError
-	var large *tooLargeError
-	if errors.As(err, &syntax) || errors.As(err, &large) || errors.Is(err, errMalformedEvent) {
+}
+
+// retryableWatchError reports the errors a watch rides out by
+// reconnecting. It is an allow-list: the answers 410 (handled by a
+// relist), 429 and 5xx, and the failures of the network (networkFailure).
+// Everything else is an answer that reconnecting would only repeat, or
+// something no one has thought about, and ends the watch: no credential
+// (ErrCredential), a TLS handshake that failed verification on either
+// side, any other 4xx, a stream that does not decode or holds a value
+// over the size limit, a refused redirect.
+func retryableWatchError(err error) bool {
+	if errors.Is(err, ErrCredential) || tlsFailure(err) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
-	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.Code == http.StatusGone || se.Code == http.StatusTooManyRequests || se.Code >= 500
+	}
+	return networkFailure(err)
+}
+
+// tlsFailure reports a TLS handshake that failed on purpose: our side did
+// not trust the server's certificate (unknown authority, wrong host name,
+// expired, or any other verification failure), or the server sent an
+// alert, such as "bad certificate" for a client certificate it rejects.
+// These come wrapped in network errors, so they are looked for first.
+func tlsFailure(err error) bool {
+	var (
+		verify    *tls.CertificateVerificationError
+		authority x509.UnknownAuthorityError
+		hostname  x509.HostnameError
+		invalid   x509.CertificateInvalidError
+		alert     tls.AlertError
+	)
+	if errors.As(err, &verify) || errors.As(err, &authority) || errors.As(err, &hostname) ||
+		errors.As(err, &invalid) || errors.As(err, &alert) {
+		return true
+	}
+	// crypto/tls reports an alert, received or sent, as a *net.OpError.
+	return inChain(err, func(e error) bool {
+		op, ok := e.(*net.OpError)
+		return ok && (op.Op == "remote error" || op.Op == "local error")
+	})
+}
+
+// retryableErrnos are the system errors of a connection that broke or
+// could not be made.
+var retryableErrnos = []error{
+	syscall.ECONNRESET, syscall.ECONNREFUSED, syscall.ECONNABORTED, syscall.EPIPE,
+	syscall.ETIMEDOUT, syscall.EHOSTUNREACH, syscall.ENETUNREACH, syscall.ENETDOWN,
+}
+
+// http2Failures begin the texts of net/http's HTTP/2 errors for a
+// connection or stream that ended under a request; their types are not
+// exported.
+var http2Failures = []string{
+	"http2: server sent GOAWAY",
+	"http2: Transport received Server's graceful shutdown GOAWAY",
+	"http2: client connection lost",
+	"http2: client conn is closed",
+	"http2: client connection force closed",
+	"http2: client conn not usable",
+	"stream error: stream ID ",
+	"http: server closed idle connection",
+}
+
+// networkFailure reports a failure of the connection itself: a dial that
+// failed (refused, unreachable, a name that did not resolve), a
+// connection reset, aborted or closed (EOF, or unexpected EOF in the
+// middle of a value), a timeout of the net.Error kind, or an HTTP/2
+// GOAWAY or stream reset.
+func networkFailure(err error) bool {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
+		return true
+	}
+	for _, e := range retryableErrnos {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	var dns *net.DNSError
+	var ne net.Error
+	if errors.As(err, &dns) || (errors.As(err, &ne) && ne.Timeout()) {
+		return true
+	}
+	return inChain(err, func(e error) bool {
+		if op, ok := e.(*net.OpError); ok && op.Op == "dial" {
+			return true
+		}
+		s := e.Error()
+		for _, p := range http2Failures {
+			if strings.HasPrefix(s, p) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// inChain reports whether f holds for err or any error it wraps.
+func inChain(err error, f func(error) bool) bool {
+	for err != nil {
+		if f(err) {
+			return true
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if inChain(e, f) {
+					return true
+				}
+			}
+			return false
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // relist lists the kind and reconciles it with what the caller has seen:
@@ -305,7 +452,30 @@ func (w *watcher) stream(ctx context.Context, yield func(EventType, *Object) boo
 // for bookmarks and resumes from the last resourceVersion after any
 // disconnect; on 410 Gone it lists again, sends a Relisted event, and
 // brings the caller up to date. It never delivers the same change twice.
-// It ends when ctx ends or the loop breaks.
+//
+// It reconnects, after a pause growing in 200ms steps to 5s, only after
+// a failure that reconnecting can fix: a connection that could not be
+// made, or was reset, closed or timed out (including EOF in the middle of
+// the stream), an HTTP/2 GOAWAY or stream reset, or an answer 429 or 5xx
+// (after the client's RetryPolicy has retried the request). A stream that
+// the server ends normally (its own timeout) is resumed the same way.
+// With WithLogger, each reconnect after a failure is logged at Warn level
+// as "kr8s watch reconnecting" with the kind, the attempt (counted since
+// the last event or bookmark), the pause and the error.
+//
+// Failures in a row, with no event or bookmark and no normally ended
+// stream between them, are bounded in time: once they have gone on for
+// 4 × the client's RetryPolicy.MaxElapsed (2 minutes by default) since the
+// first of them, the watch gives up and yields the last error, wrapped in
+// one that says so. Any other error ends the watch at once and is yielded:
+// no credential could be obtained (errors.Is(err, ErrCredential)), the
+// TLS handshake failed verification (a server certificate we do not trust,
+// a client certificate the server rejects), a 4xx other than 410 and 429,
+// a stream that does not decode. So does an error of the first list,
+// which the client's RetryPolicy retried.
+//
+// It ends with no error when ctx ends, even in the middle of failures
+// (which the log shows), or when the loop breaks.
 func (k *KindOf[T]) Watch(ctx context.Context, o *WatchOptions) iter.Seq2[Event[T], error] {
 	return func(yield func(Event[T], error) bool) {
 		stopped := false
