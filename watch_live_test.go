@@ -3,9 +3,14 @@ package kr8s_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -242,6 +247,94 @@ func TestWatchOneObjectAndBreak(t *testing.T) {
 	}
 	if fmt.Sprint(evs) != "[ADDED:cm-0001: MODIFIED:cm-0001:y]" {
 		t.Fatalf("events %v", evs)
+	}
+}
+
+// TestWatchOutageWithinAndBeyondBudget: with a RetryPolicy whose
+// MaxElapsed is 750ms, a watch's budget for failures in a row is 3s. The
+// API server becomes unreachable (every connection cut, new ones closed
+// at once) for 1s: the watch rides it out and delivers the next change.
+// Then it becomes unreachable for good: the watch ends with the network
+// error once the failures have lasted the 3s budget, and the log has one
+// reconnect line per failed attempt.
+func TestWatchOutageWithinAndBeyondBudget(t *testing.T) {
+	ns := testcluster.Namespace(t)
+	kc := testcluster.Kubeconfig(t)
+	writer, err := kr8s.NewClient(kr8s.WithKubeconfig(kc), kr8s.WithNamespace(ns))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := testcluster.NewProxy(t)
+	var logs testcluster.SyncBuffer
+	policy := kr8s.RetryPolicy{MaxAttempts: 2, MaxElapsed: 750 * time.Millisecond, BaseDelay: 50 * time.Millisecond, MaxDelay: 200 * time.Millisecond}
+	watcher, err := kr8s.NewClient(kr8s.WithKubeconfig(kc), kr8s.WithNamespace(ns), kr8s.WithURL(proxy.URL()),
+		kr8s.WithRetry(policy), kr8s.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	events := make(chan string, 100)
+	done := make(chan error, 1)
+	go func() {
+		for ev, err := range kr8s.ConfigMaps.Watch(ctx, &kr8s.WatchOptions{ListOptions: kr8s.ListOptions{API: watcher}}) {
+			if err != nil {
+				done <- err
+				return
+			}
+			events <- ev.Object.Name()
+		}
+		done <- ctx.Err()
+	}()
+	waitFor := func(name string) {
+		t.Helper()
+		for {
+			select {
+			case got := <-events:
+				if got == name {
+					return
+				}
+			case err := <-done:
+				t.Fatalf("watch ended while waiting for %s: %v", name, err)
+			case <-ctx.Done():
+				t.Fatalf("no event for %s", name)
+			}
+		}
+	}
+	waitFor("kube-root-ca.crt")
+
+	proxy.Refuse(true)
+	proxy.CutAll()
+	time.Sleep(time.Second)
+	proxy.Refuse(false)
+	createConfigMaps(t, writer, 1, nil)
+	waitFor("cm-0000")
+	within := strings.Count(logs.String(), "kr8s watch reconnecting")
+	if within == 0 {
+		t.Fatalf("no reconnect logged for the 1s outage:\n%s", logs.String())
+	}
+
+	proxy.Refuse(true)
+	proxy.CutAll()
+	start := time.Now()
+	var end error
+	select {
+	case end = <-done:
+	case <-ctx.Done():
+		t.Fatal("the watch did not give up")
+	}
+	took := time.Since(start)
+	if end == nil || !strings.Contains(end.Error(), "gave up") || !(errors.Is(end, io.EOF) || errors.Is(end, syscall.ECONNRESET)) {
+		t.Fatalf("watch ended with %v, want it to give up on the connection failures", end)
+	}
+	if took < 3*time.Second || took > 10*time.Second {
+		t.Fatalf("watch gave up %v into the outage, want between the 3s budget and 10s", took)
+	}
+	beyond := strings.Count(logs.String(), "kr8s watch reconnecting") - within
+	t.Logf("1s outage: %d reconnects; lasting outage: gave up after %v, %d reconnects logged, %d connections refused: %v",
+		within, took.Round(time.Millisecond), beyond, proxy.Refused(), end)
+	if beyond < 2 {
+		t.Fatalf("%d reconnect lines during the lasting outage, want one per failed attempt:\n%s", beyond, logs.String())
 	}
 }
 
