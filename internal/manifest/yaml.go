@@ -12,10 +12,33 @@ import (
 	"github.com/goccy/go-yaml/token"
 )
 
-// maxAliasNodes bounds how many values alias expansion and merge keys may
-// add to one document, so that a "billion laughs" input fails instead of
-// exhausting memory.
-const maxAliasNodes = 1 << 22
+// maxAliasBytes bounds how much alias expansion may add to one document,
+// so that a "billion laughs" input (a few KB of aliases of aliases) fails
+// instead of exhausting memory. Each alias, including one under a "<<"
+// merge key, is charged the size of the value it refers to (see
+// converter.convert); when a document's charges add up to more than
+// maxAliasBytes, the alias that crosses the bound is an error, raised
+// before anything is built from it.
+//
+// The converted tree shares aliased values rather than copying them, so
+// the bound is not for the tree but for what is made from it: Decode
+// writes each document out as compact JSON, which repeats every aliased
+// value in full, and kr8s.LoadObjects unmarshals that JSON into maps. The
+// JSON of a document is thus at most that of its own text plus 8 MiB.
+// Writing it costs about five times its length in allocations (the output
+// grows by append), so a document just under the bound makes Decode
+// allocate about 40 MiB, and twice the bound would pass 64 MiB. Anchors in
+// real manifests share labels, env lists and resource blocks of a few
+// hundred bytes, far below the bound.
+const maxAliasBytes = 8 << 20
+
+// valueCost is charged for each value (scalar, sequence or mapping) on top
+// of its JSON text. Small values cost far more once unmarshalled into
+// maps and slices than their few bytes of JSON; with 32, the worst shapes
+// measured (aliases of one-key mappings, of empty mappings, of long
+// strings) stay under about 50 MiB of allocation through
+// kr8s.LoadObjects at the bound.
+const valueCost = 32
 
 // posError is an error at a line and column (1-based; 0 if unknown)
 // relative to the start of the text given to the parser.
@@ -125,6 +148,8 @@ func invalidUTF8(b []byte) int {
 	return -1
 }
 
+// anchored is the value of an anchor and its size (see converter.convert),
+// computed once when the anchor is converted.
 type anchored struct {
 	val  any
 	size int
@@ -132,16 +157,21 @@ type anchored struct {
 
 // converter turns one document's syntax tree into a value, resolving
 // anchors, aliases and merge keys with go-yaml v2 (and so Kubernetes)
-// semantics.
+// semantics. An alias yields the anchor's value itself, not a copy.
 type converter struct {
-	anchors  map[string]anchored
+	anchors map[string]anchored
+	// expanded is the sum of the sizes of the values aliases referred to
+	// so far.
 	expanded int
 }
 
+// charge adds the size of an aliased value to the document's expansion
+// and fails, at the alias n, if the total passes maxAliasBytes. It is
+// called before the alias yields its value.
 func (c *converter) charge(n ast.Node, size int) error {
 	c.expanded += size
-	if c.expanded > maxAliasNodes {
-		return errAt(n, "document contains excessive aliasing")
+	if c.expanded > maxAliasBytes {
+		return errAt(n, "excessive aliasing: document expands aliases to more than %d MiB (a \"billion laughs\" input?)", maxAliasBytes>>20)
 	}
 	return nil
 }
@@ -200,7 +230,12 @@ func nameOf(n ast.Node) string {
 	return ""
 }
 
-// convert returns the value of n and its size (number of values in it).
+// convert returns the value of n and its size: an upper bound on the
+// length of the value's compact JSON, plus valueCost for each value in it.
+// Aliased values count in full each time they occur, so the size is that
+// of the value once expanded. Where a merge key's mapping has keys
+// replaced, by later keys or by other merged mappings, the replaced
+// members still count.
 func (c *converter) convert(n ast.Node, depth int) (any, int, error) {
 	return c.convertTagged(n, "", depth)
 }
@@ -245,14 +280,14 @@ func (c *converter) convertTagged(n ast.Node, tag string, depth int) (any, int, 
 		return c.mapping([]*ast.MappingValueNode{x}, depth)
 	case *ast.SequenceNode:
 		a := make([]any, 0, len(x.Values))
-		size := 1
+		size := valueCost + len("[]")
 		for _, e := range x.Values {
 			v, s, err := c.convert(e, depth+1)
 			if err != nil {
 				return nil, 0, err
 			}
 			a = append(a, v)
-			size += s
+			size += s + len(",")
 		}
 		return a, size, nil
 	case *ast.DocumentNode:
@@ -272,7 +307,55 @@ func scalarOrErr(n ast.Node, tag, text string, plain bool) (any, int, error) {
 	if err != nil {
 		return nil, 0, errAt(n, "%v", err)
 	}
-	return v, 1, nil
+	return v, valueCost + scalarJSONLen(v), nil
+}
+
+// scalarJSONLen returns the length of the compact JSON of a scalar value,
+// as appendJSON writes it.
+func scalarJSONLen(v any) int {
+	switch t := v.(type) {
+	case string:
+		return jsonStringLen(t)
+	case number:
+		return len(t)
+	case bool:
+		if t {
+			return len("true")
+		}
+		return len("false")
+	}
+	return len("null")
+}
+
+// jsonStringLen returns len(appendJSONString(nil, s)) without building it.
+func jsonStringLen(s string) int {
+	n := len(`""`)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t':
+				n += 2
+			case c < 0x20 || c == 0x7f:
+				n += len(`\u0000`)
+			default:
+				n++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			n += len(`\ufffd`)
+		case r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff || (r >= 0x80 && r < 0xa0):
+			n += len(`\u0000`)
+		default:
+			n += size
+		}
+		i += size
+	}
+	return n
 }
 
 func isMergeKey(n ast.Node) bool {
@@ -291,7 +374,7 @@ func isMergeKey(n ast.Node) bool {
 
 func (c *converter) mapping(pairs []*ast.MappingValueNode, depth int) (any, int, error) {
 	o := newObject()
-	size := 1
+	size := valueCost + len("{}")
 	for _, mv := range pairs {
 		if mv == nil {
 			continue
@@ -308,7 +391,7 @@ func (c *converter) mapping(pairs []*ast.MappingValueNode, depth int) (any, int,
 			if err := c.merge(o, v, mv); err != nil {
 				return nil, 0, err
 			}
-			size += s
+			size += s + len(",")
 			continue
 		}
 		k, err := c.key(keyNode, depth+1)
@@ -320,7 +403,7 @@ func (c *converter) mapping(pairs []*ast.MappingValueNode, depth int) (any, int,
 			return nil, 0, err
 		}
 		o.set(k, v)
-		size += s
+		size += jsonStringLen(k) + len(":") + s + len(",")
 	}
 	return o, size, nil
 }
