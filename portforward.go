@@ -20,8 +20,9 @@ type PortForwardOptions struct {
 	// LocalPort to listen on; 0 picks a free port (see PortForward.Addr).
 	LocalPort int
 	// OnError receives the error of each forwarded connection that fails,
-	// for example when nothing listens on the remote port. Without it the
-	// errors are returned, joined, by Wait and Close.
+	// for example when nothing listens on the remote port. Without it Wait
+	// and Close return the first 16 of these errors, joined, then
+	// "... and N more errors" for the others.
 	OnError func(error)
 }
 
@@ -29,19 +30,28 @@ type PortForwardOptions struct {
 // connection gets its own websocket to the API server, so many may run at
 // once.
 type PortForward struct {
-	ln       net.Listener
-	target   func(ctx context.Context) (*Pod, int, error)
-	c        *Client
-	onError  func(error)
-	ctx      context.Context
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-	done     chan struct{}
-	mu       sync.Mutex
-	errs     []error
-	fatal    error
+	ln      net.Listener
+	target  func(ctx context.Context) (*Pod, int, error)
+	c       *Client
+	onError func(error)
+	ctx     context.Context
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	done    chan struct{}
+	mu      sync.Mutex
+	errs    []error // the first maxForwardErrors errors of connections
+	dropped int     // how many more there were
+	fatal   error
+	// release unregisters the stop that ends the forward with its
+	// context, so that a closed forward is not kept until then.
+	release  func() bool
 	stopOnce sync.Once
 }
+
+// maxForwardErrors bounds the errors of failed connections a PortForward
+// keeps for Wait when there is no OnError: a forward that stays open while
+// its connections keep failing would otherwise hold every error.
+const maxForwardErrors = 16
 
 // PortForward listens locally and forwards each connection to port on the
 // pod, through the API server's websocket port-forward protocol. It
@@ -76,8 +86,10 @@ func startPortForward(ctx context.Context, c *Client, target func(context.Contex
 	}
 	fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	f := &PortForward{ln: ln, target: target, c: c, onError: o.OnError, ctx: fctx, cancel: cancel, done: make(chan struct{})}
-	// The forward lives until Close or ctx ends.
-	context.AfterFunc(ctx, func() { f.stop(nil) })
+	// The forward lives until Close or ctx ends. stop unregisters this.
+	f.mu.Lock()
+	f.release = context.AfterFunc(ctx, func() { f.stop(nil) })
+	f.mu.Unlock()
 	f.wg.Add(1)
 	go f.accept()
 	return f, nil
@@ -139,7 +151,11 @@ func (f *PortForward) report(err error) {
 		return
 	}
 	f.mu.Lock()
-	f.errs = append(f.errs, err)
+	if len(f.errs) < maxForwardErrors {
+		f.errs = append(f.errs, err)
+	} else {
+		f.dropped++
+	}
 	f.mu.Unlock()
 }
 
@@ -159,7 +175,9 @@ func (f *PortForward) stop(fatal error) {
 	f.stopOnce.Do(func() {
 		f.mu.Lock()
 		f.fatal = fatal
+		release := f.release
 		f.mu.Unlock()
+		release()
 		close(f.done)
 		f.ln.Close()
 		f.cancel()
@@ -168,13 +186,18 @@ func (f *PortForward) stop(fatal error) {
 
 // Wait blocks until the forward ends: Close was called, the context
 // ended, or the pod went away. It returns the reason (nil after Close)
-// joined with the errors of failed connections.
+// joined with the errors of failed connections when there is no OnError:
+// the first 16 of them, then "... and N more errors" for the others.
 func (f *PortForward) Wait() error {
 	<-f.done
 	f.wg.Wait()
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return errors.Join(append([]error{f.fatal}, f.errs...)...)
+	errs := append([]error{f.fatal}, f.errs...)
+	if f.dropped > 0 {
+		errs = append(errs, fmt.Errorf("... and %d more errors", f.dropped))
+	}
+	return errors.Join(errs...)
 }
 
 // Close stops listening and ends every forwarded connection and goroutine.
