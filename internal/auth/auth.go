@@ -139,7 +139,27 @@ type ExecConfig struct {
 	// InteractiveAlways. It is required for v1; v1beta1 defaults to
 	// InteractiveIfAvailable.
 	InteractiveMode string
+	// Timeout bounds one run of the plugin; when it passes, the plugin is
+	// killed and the run fails. Zero means the defaults:
+	// ExecTimeout, or ExecInteractiveTimeout when the plugin's standard
+	// input is connected to a terminal.
+	Timeout time.Duration
 }
+
+// Default deadlines of one exec plugin run. client-go runs plugins without
+// any deadline. Plugins in common use (aws eks get-token,
+// gke-gcloud-auth-plugin, kubelogin with a cached token) answer in about
+// one to five seconds, so a minute leaves room for a slow network while
+// still ending a plugin that hangs. A plugin given the terminal may be
+// waiting for a person (a password prompt, a browser or device-code
+// login), which takes minutes, not seconds.
+const (
+	// ExecTimeout is the deadline of a run without a terminal.
+	ExecTimeout = time.Minute
+	// ExecInteractiveTimeout is the deadline of a run whose standard input
+	// is a terminal.
+	ExecInteractiveTimeout = 5 * time.Minute
+)
 
 // EnvVar is one environment variable for an exec plugin.
 type EnvVar struct {

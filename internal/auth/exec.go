@@ -11,9 +11,21 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"runtime"
 	"sync"
 	"time"
 )
+
+// execMaxOutput bounds what a plugin may print on standard output. An
+// ExecCredential is a token or a certificate chain and key, a few KiB;
+// 4 MiB leaves room for long chains and keeps a runaway plugin from taking
+// the process's memory. A plugin that prints more is killed at once.
+const execMaxOutput = 4 << 20
+
+// execWaitDelay is how long a run waits for the plugin's output pipes to
+// close after the plugin exited or was killed: a child it left behind may
+// hold them open.
+const execWaitDelay = time.Second
 
 // execCred is one credential issued by an exec plugin.
 type execCred struct {
@@ -25,9 +37,11 @@ type execCred struct {
 
 // execFlight is one plugin run that several callers wait for.
 type execFlight struct {
-	done chan struct{}
-	cred *execCred
-	err  error
+	done    chan struct{}
+	cred    *execCred
+	err     error
+	cancel  context.CancelFunc // kills the plugin
+	waiters int                // callers waiting; guarded by execAuth.mu
 }
 
 // execAuth runs an exec plugin and caches its credential.
@@ -109,7 +123,9 @@ func (e *execAuth) valid(c *execCred) bool {
 // get returns the cached credential, or runs the plugin when there is none,
 // it has expired, or it has generation stale (it was rejected with a 401).
 // Concurrent callers share one run. A caller whose ctx ends stops waiting;
-// the run itself goes on and its result is cached.
+// the run goes on while another caller waits for it, and its result is
+// cached. When the last waiting caller has gone, the plugin is killed and
+// the next caller starts a new run.
 func (e *execAuth) get(ctx context.Context, stale uint64) (*execCred, error) {
 	e.mu.Lock()
 	if c := e.cur; c != nil {
@@ -121,17 +137,33 @@ func (e *execAuth) get(ctx context.Context, stale uint64) (*execCred, error) {
 	}
 	f := e.flight
 	if f == nil {
-		f = &execFlight{done: make(chan struct{})}
+		runCtx, cancel := context.WithCancel(context.Background())
+		f = &execFlight{done: make(chan struct{}), cancel: cancel}
 		e.flight = f
-		go e.run(f)
+		go e.run(runCtx, f)
 	}
+	f.waiters++
 	e.mu.Unlock()
 
 	select {
 	case <-f.done:
 		return f.cred, f.err
 	case <-ctx.Done():
+		e.leave(f)
 		return nil, ctx.Err()
+	}
+}
+
+// leave records that a caller stopped waiting for f. If it was the last
+// one and f still runs, f is abandoned: its plugin is killed, and the next
+// caller starts a new run instead of joining it.
+func (e *execAuth) leave(f *execFlight) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f.waiters--
+	if f.waiters == 0 && e.flight == f {
+		e.flight = nil
+		f.cancel()
 	}
 }
 
@@ -144,11 +176,14 @@ func (e *execAuth) invalidate(stale uint64) {
 	e.mu.Unlock()
 }
 
-// run runs the plugin for flight f and publishes the result. When the
-// client certificate changed, the old connections are closed before any
-// waiter can send a request with the new credential.
-func (e *execAuth) run(f *execFlight) {
-	c, err := e.exec()
+// run runs the plugin for flight f and publishes the result; ctx ends when
+// f is abandoned. Every error is an ErrCredential. When the client
+// certificate changed, the old connections are closed before any waiter
+// can send a request with the new credential.
+func (e *execAuth) run(ctx context.Context, f *execFlight) {
+	defer f.cancel()
+	c, err := e.exec(ctx)
+	err = credentialError(err)
 	if err == nil && e.onRotate != nil {
 		e.mu.Lock()
 		rotated := e.last != nil && certChanged(e.last.cert, c.cert)
@@ -166,7 +201,9 @@ func (e *execAuth) run(f *execFlight) {
 		e.cur = c
 		e.last = c
 	}
-	e.flight = nil
+	if e.flight == f {
+		e.flight = nil
+	}
 	f.cred, f.err = c, err
 	close(f.done)
 }
@@ -250,8 +287,26 @@ func (e *execAuth) execInfoJSON(interactive bool) (string, error) {
 	return string(b) + "\n", nil
 }
 
-// exec runs the plugin once and parses its credential.
-func (e *execAuth) exec() (*execCred, error) {
+// timeout returns the deadline of one run.
+func (e *execAuth) timeout(interactive bool) time.Duration {
+	switch {
+	case e.cfg.Timeout > 0:
+		return e.cfg.Timeout
+	case interactive:
+		return ExecInteractiveTimeout
+	}
+	return ExecTimeout
+}
+
+// exec runs the plugin once and parses its credential. The plugin is
+// killed when ctx ends, when its deadline (timeout) passes, or as soon as
+// it prints more than execMaxOutput. On Unix, a plugin run without the
+// terminal runs in its own process group and the whole group is killed,
+// so that the children of a script die with it; a plugin given the
+// terminal stays in the caller's process group, where it can read the
+// terminal (a background group cannot) and gets the user's Ctrl-C, and
+// only the plugin itself is killed.
+func (e *execAuth) exec(ctx context.Context) (*execCred, error) {
 	name := e.cfg.Command
 
 	interactive := false
@@ -270,23 +325,71 @@ func (e *execAuth) exec() (*execCred, error) {
 		return nil, err
 	}
 
-	cmd := exec.Command(name, e.cfg.Args...)
+	timeout := e.timeout(interactive)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, e.cfg.Args...)
 	env := os.Environ()
 	for _, v := range e.cfg.Env {
 		env = append(env, v.Name+"="+v.Value)
 	}
 	cmd.Env = append(env, "KUBERNETES_EXEC_INFO="+info)
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
+	stdout := &cappedBuffer{max: execMaxOutput, over: cancel}
+	cmd.Stdout = stdout
 	cmd.Stderr = e.stderr
 	if interactive {
 		cmd.Stdin = e.stdin
 	}
+	cmd.WaitDelay = execWaitDelay
+	if !interactive {
+		killProcessGroup(cmd)
+	}
 
-	if err := cmd.Run(); err != nil {
+	// On Linux the plugin gets SIGKILL when the thread that started it
+	// ends (see killProcessGroup); keep this goroutine, and so that
+	// thread, until the plugin has been reaped.
+	runtime.LockOSThread()
+	err = cmd.Run()
+	runtime.UnlockOSThread()
+
+	switch {
+	case stdout.exceeded:
+		return nil, &execError{msg: fmt.Sprintf("auth: exec plugin %q printed more than %d MiB", name, execMaxOutput>>20)}
+	case err == nil || errors.Is(err, exec.ErrWaitDelay):
+		// It exited successfully; a child it left behind may have held
+		// its output open until WaitDelay.
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return nil, &execError{msg: fmt.Sprintf("auth: exec plugin %q: killed after %v without an answer", name, timeout), err: ctx.Err()}
+	case ctx.Err() != nil:
+		return nil, &execError{msg: fmt.Sprintf("auth: exec plugin %q: killed because every request waiting for it ended", name), err: ctx.Err()}
+	default:
 		return nil, e.runError(err)
 	}
-	return e.parse(stdout.Bytes())
+	return e.parse(stdout.buf.Bytes())
+}
+
+// cappedBuffer collects a plugin's standard output up to max bytes. The
+// write that would pass max fails, calls over (which kills the plugin)
+// and sets exceeded.
+type cappedBuffer struct {
+	buf      bytes.Buffer
+	max      int
+	over     func()
+	exceeded bool
+}
+
+var errOutputTooLarge = errors.New("exec plugin output too large")
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	if b.exceeded {
+		return 0, errOutputTooLarge
+	}
+	if len(p) > b.max-b.buf.Len() {
+		b.exceeded = true
+		b.over()
+		return 0, errOutputTooLarge
+	}
+	return b.buf.Write(p)
 }
 
 // runError describes a failed run. It never includes the plugin's output.

@@ -141,6 +141,9 @@ func (e ExecConfig) String() string {
 	d.str("InstallHint", e.InstallHint)
 	d.boolean("ProvideClusterInfo", e.ProvideClusterInfo)
 	d.str("InteractiveMode", e.InteractiveMode)
+	if e.Timeout != 0 {
+		d.field("Timeout", e.Timeout.String())
+	}
 	return d.String()
 }
 
