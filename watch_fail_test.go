@@ -35,6 +35,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/kr8s-go/kr8s/internal/jsonany"
 	"github.com/kr8s-go/kr8s/internal/testcluster"
 )
@@ -61,7 +63,8 @@ func watchKubeconfig(t *testing.T, server string, caPEM []byte, user map[string]
 	return b
 }
 
-// execUser runs script with /bin/sh as a v1 exec credential plugin.
+// execUser is a kubeconfig user whose credential comes from a v1 exec
+// plugin: command with args, never interactive.
 func execUser(command string, args ...string) map[string]any {
 	return map[string]any{"exec": map[string]any{
 		"apiVersion":      "client.authentication.k8s.io/v1",
@@ -135,7 +138,7 @@ printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
 		{"plugin exits 1", execUser("/bin/sh", "-c", "exit 1"), "10"},
 		{"plugin fails after 401", execUser("/bin/sh", once), ""},
 	}
-	if fi, err := os.Stdin.Stat(); err == nil && fi.Mode()&os.ModeCharDevice == 0 {
+	if !term.IsTerminal(int(os.Stdin.Fd())) {
 		u := execUser("/bin/sh", "-c", "exit 1")
 		u["exec"].(map[string]any)["interactiveMode"] = "Always"
 		cases = append(cases, struct {
