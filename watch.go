@@ -463,11 +463,11 @@ func (w *watcher) stream(ctx context.Context, yield func(EventType, *Object) boo
 // as "kr8s watch reconnecting" with the kind, the attempt (counted since
 // the last event or bookmark), the pause and the error.
 //
-// Failures in a row, with no event or bookmark and no normally ended
-// stream between them, are bounded in time: once they have gone on for
-// 4 × the client's RetryPolicy.MaxElapsed (2 minutes by default) since the
-// first of them, the watch gives up and yields the last error, wrapped in
-// one that says so. Any other error ends the watch at once and is yielded:
+// Failures in a row (with no event, bookmark, relist or normally ended
+// stream between them) are bounded in time: the first failure that comes
+// 4 × the client's RetryPolicy.MaxElapsed (2 minutes by default) or more
+// after the first of them ends the watch, which yields that failure's
+// error wrapped in one that says the watch gave up. Any other error ends the watch at once and is yielded:
 // no credential could be obtained (errors.Is(err, ErrCredential)), the
 // TLS handshake failed verification (a server certificate we do not trust,
 // a client certificate the server rejects), a 4xx other than 410 and 429,
