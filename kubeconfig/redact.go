@@ -208,6 +208,8 @@ type resolvedView struct {
 	CAData                 []byte
 	ClientCertData         []byte
 	ClientKeyData          string
+	ClientCertFile         string
+	ClientKeyFile          string
 	InsecureSkipTLSVerify  bool
 	TLSServerName          string
 	ProxyURL               string
@@ -238,6 +240,8 @@ func (r Resolved) Format(f fmt.State, verb rune) {
 		CAData:                r.CAData,
 		ClientCertData:        r.ClientCertData,
 		ClientKeyData:         redactBytes(r.ClientKeyData),
+		ClientCertFile:        r.ClientCertFile,
+		ClientKeyFile:         r.ClientKeyFile,
 		InsecureSkipTLSVerify: r.InsecureSkipTLSVerify,
 		TLSServerName:         r.TLSServerName,
 		ProxyURL:              redactURL(r.ProxyURL),

@@ -42,6 +42,12 @@ type Resolved struct {
 	// ClientCertData and ClientKeyData are the PEM client certificate and
 	// key; both are set or neither. ClientKeyData is secret.
 	ClientCertData, ClientKeyData []byte
+	// ClientCertFile and ClientKeyFile are the absolute paths of the
+	// client-certificate and client-key files that ClientCertData and
+	// ClientKeyData were read from, or "" where the kubeconfig has the data
+	// inline. Certificates rotate: client-go re-reads the pair while the
+	// client runs when both come from files, and kr8s does too.
+	ClientCertFile, ClientKeyFile string
 	// InsecureSkipTLSVerify disables server certificate verification.
 	InsecureSkipTLSVerify bool
 	// TLSServerName overrides the name used to verify the server.
@@ -345,12 +351,12 @@ func (r *Resolved) setUser(nu *NamedAuthInfo) error {
 		var err error
 		r.ClientCertData, r.ClientKeyData = a.ClientCertificateData, a.ClientKeyData
 		if a.ClientCertificate != "" {
-			if r.ClientCertData, err = readUserFile("client-certificate", a.ClientCertificate, nu.Source, entry); err != nil {
+			if r.ClientCertFile, r.ClientCertData, err = readUserFile("client-certificate", a.ClientCertificate, nu.Source, entry); err != nil {
 				return err
 			}
 		}
 		if a.ClientKey != "" {
-			if r.ClientKeyData, err = readUserFile("client-key", a.ClientKey, nu.Source, entry); err != nil {
+			if r.ClientKeyFile, r.ClientKeyData, err = readUserFile("client-key", a.ClientKey, nu.Source, entry); err != nil {
 				return err
 			}
 		}
@@ -374,12 +380,18 @@ func (r *Resolved) setUser(nu *NamedAuthInfo) error {
 	return nil
 }
 
-func readUserFile(field, path, source, entry string) ([]byte, error) {
+// readUserFile resolves path against the directory of source and reads
+// it. It returns the absolute path and the content.
+func readUserFile(field, path, source, entry string) (string, []byte, error) {
 	p, err := resolvePath(path, source)
 	if err != nil {
-		return nil, fmt.Errorf("kubeconfig: %s of %s: %w", field, entry, err)
+		return "", nil, fmt.Errorf("kubeconfig: %s of %s: %w", field, entry, err)
 	}
-	return readFile(field, p, entry)
+	data, err := readFile(field, p, entry)
+	if err != nil {
+		return "", nil, err
+	}
+	return p, data, nil
 }
 
 func checkExec(a AuthInfo, entry string) error {

@@ -126,6 +126,10 @@ func TestResolveCases(t *testing.T) {
 				if string(r.CAData) != "CA" || string(r.ClientCertData) != "CERT" || string(r.ClientKeyData) != secretKeyPEM {
 					t.Errorf("files not read: %+v", r)
 				}
+				// The certificate's files are recorded, absolute, for reloading.
+				if r.ClientCertFile != filepath.Join(dir, "pki/u.crt") || r.ClientKeyFile != filepath.Join(dir, "../outside/u.key") {
+					t.Errorf("client certificate files %q and %q", r.ClientCertFile, r.ClientKeyFile)
+				}
 				if r.Token != secretToken || r.TokenFile != filepath.Join(dir, "tok") {
 					t.Errorf("token %q from %q", r.Token, r.TokenFile)
 				}
@@ -138,6 +142,9 @@ func TestResolveCases(t *testing.T) {
 			check: func(t *testing.T, dir string, r *Resolved) {
 				if string(r.CAData) != "CA" || string(r.ClientCertData) != "CERT" || string(r.ClientKeyData) != secretKeyPEM {
 					t.Errorf("data not used: %+v", r)
+				}
+				if r.ClientCertFile != "" || r.ClientKeyFile != "" {
+					t.Errorf("client certificate files %q and %q for inline data", r.ClientCertFile, r.ClientKeyFile)
 				}
 				// Inline token wins; the file is only recorded (client-go reads it later).
 				if r.Token != secretToken || r.TokenFile != "/nonexistent" {
