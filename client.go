@@ -160,6 +160,8 @@ func authConfig(r *kubeconfig.Resolved) auth.Config {
 		ImpersonateUserExtra: r.ImpersonateUserExtra,
 		ClientCertData:       r.ClientCertData,
 		ClientKeyData:        r.ClientKeyData,
+		ClientCertFile:       r.ClientCertFile,
+		ClientKeyFile:        r.ClientKeyFile,
 	}
 	if r.AuthProvider != nil {
 		cfg.AuthProvider = &auth.AuthProvider{Name: r.AuthProvider.Name, Config: r.AuthProvider.Config}

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -78,9 +79,26 @@ type Config struct {
 	// and only its "id-token" is used, as a bearer token, with no refresh.
 	AuthProvider *AuthProvider
 
-	// ClientCertData and ClientKeyData are a static client certificate and
-	// its key, PEM encoded.
+	// ClientCertData and ClientKeyData are a client certificate and its
+	// key, PEM encoded.
 	ClientCertData, ClientKeyData []byte
+	// ClientCertFile and ClientKeyFile are files holding a client
+	// certificate and its key, PEM encoded, that may be rotated. When both
+	// are set, the pair comes from them: when a request is sent through
+	// Wrap or a TLS handshake asks for the certificate, and 5 seconds have
+	// passed since the files were last looked at, they are stat'ed and, if
+	// the size or modification time of either changed, both are read
+	// again. A pair that cannot be read or parsed, such as one caught
+	// half-written, leaves the last good pair in use. When a request finds
+	// the certificate changed, the idle connections of the transports
+	// passed to Wrap and all the connections opened by WrapDial are closed
+	// before it is sent, so none goes on authenticating with the old one
+	// (requests still running on them fail). ClientCertData and
+	// ClientKeyData, if set, are the files' content now; else the files
+	// are first read at first use. When only one of the two files is set
+	// the pair is ClientCertData and ClientKeyData and never changes, as in
+	// client-go, which reloads only a pair that comes from two files.
+	ClientCertFile, ClientKeyFile string
 
 	// ClusterInfo is sent to an exec plugin in KUBERNETES_EXEC_INFO when
 	// Exec.ProvideClusterInfo is set.
@@ -210,9 +228,13 @@ type Provider struct {
 	file       *fileToken
 	exec       *execAuth
 	staticCert *tls.Certificate
+	certFiles  *certFiles
 
 	imp   impersonation
 	conns *connTracker
+
+	mu         sync.Mutex
+	transports []idleCloser // the transports passed to Wrap
 
 	desc string // redacted description
 }
@@ -239,7 +261,7 @@ func New(cfg Config) (*Provider, error) {
 		p.static = "Bearer " + cfg.Token
 	}
 	if cfg.TokenFile != "" {
-		p.file = &fileToken{path: cfg.TokenFile, now: p.now}
+		p.file = &fileToken{file: polledFile{path: cfg.TokenFile}, now: p.now}
 	}
 	if ap := cfg.AuthProvider; ap != nil {
 		if ap.Name != "oidc" {
@@ -252,7 +274,13 @@ func New(cfg Config) (*Provider, error) {
 		p.oidc = "Bearer " + tok
 	}
 
-	if len(cfg.ClientCertData) > 0 || len(cfg.ClientKeyData) > 0 {
+	if cfg.ClientCertFile != "" && cfg.ClientKeyFile != "" {
+		cf, err := newCertFiles(cfg.ClientCertFile, cfg.ClientKeyFile, cfg.ClientCertData, cfg.ClientKeyData, p.now)
+		if err != nil {
+			return nil, err
+		}
+		p.certFiles = cf
+	} else if len(cfg.ClientCertData) > 0 || len(cfg.ClientKeyData) > 0 {
 		if len(cfg.ClientCertData) == 0 || len(cfg.ClientKeyData) == 0 {
 			return nil, errors.New("auth: client certificate and client key must be set together")
 		}
@@ -270,7 +298,7 @@ func New(cfg Config) (*Provider, error) {
 	p.imp = imp
 
 	if cfg.Exec != nil {
-		e, err := newExecAuth(cfg, p.now, p.conns.closeAll)
+		e, err := newExecAuth(cfg, p.now, p.closeConns)
 		if err != nil {
 			return nil, err
 		}
@@ -280,18 +308,27 @@ func New(cfg Config) (*Provider, error) {
 }
 
 // HasClientCertificate reports whether a client certificate may be used:
-// a static one, or one that the exec plugin may issue.
+// a static one, one from files, or one that the exec plugin may issue.
 func (p *Provider) HasClientCertificate() bool {
-	return p.staticCert != nil || p.exec != nil
+	return p.staticCert != nil || p.certFiles != nil || p.exec != nil
 }
 
 // GetClientCertificate is for [tls.Config.GetClientCertificate]. It returns
-// the static client certificate or the exec plugin's certificate, running
-// the plugin when its credential is missing or expired. When there is no
-// certificate it returns an empty certificate, so none is sent.
+// the static client certificate, the one from the certificate files
+// (reading them again if they are due and changed), or the exec plugin's
+// certificate, running the plugin when its credential is missing or
+// expired. When there is no certificate it returns an empty certificate,
+// so none is sent. Its errors match ErrCredential.
 func (p *Provider) GetClientCertificate(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
 	if p.staticCert != nil {
 		return p.staticCert, nil
+	}
+	if p.certFiles != nil {
+		cert, err := p.certFiles.get()
+		if err != nil {
+			return nil, credentialError(err)
+		}
+		return cert, nil
 	}
 	if p.exec == nil {
 		return &tls.Certificate{}, nil

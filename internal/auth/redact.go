@@ -107,6 +107,8 @@ func (c Config) String() string {
 		d.field("ClientCertData", fmt.Sprintf("<%d bytes>", len(c.ClientCertData)))
 	}
 	d.secretBytes("ClientKeyData", c.ClientKeyData)
+	d.str("ClientCertFile", c.ClientCertFile)
+	d.str("ClientKeyFile", c.ClientKeyFile)
 	if c.ClusterInfo != nil {
 		d.field("ClusterInfo", "&"+c.ClusterInfo.String())
 	}

@@ -12,18 +12,50 @@ import (
 // tokenFileCheckInterval is how often a token file is checked for changes.
 const tokenFileCheckInterval = time.Second
 
+// polledFile is a file that may be rewritten at any time, such as a
+// projected service-account token or a rotated client certificate. It
+// remembers the size and modification time of the content last read, so
+// that looking at an unchanged file costs one stat.
+type polledFile struct {
+	path    string
+	size    int64
+	modTime time.Time
+}
+
+// stat returns the file's information and whether its size or
+// modification time differ from the ones recorded by commit.
+func (pf *polledFile) stat() (os.FileInfo, bool, error) {
+	fi, err := os.Stat(pf.path)
+	if err != nil {
+		return nil, false, err
+	}
+	return fi, fi.Size() != pf.size || !fi.ModTime().Equal(pf.modTime), nil
+}
+
+// commit records fi, from a stat made before the content now in use was
+// read.
+func (pf *polledFile) commit(fi os.FileInfo) {
+	pf.size, pf.modTime = fi.Size(), fi.ModTime()
+}
+
+// pollDue reports whether a file last looked at at checked is to be looked
+// at again at now: once interval has passed, or at once if the clock went
+// back.
+func pollDue(now, checked time.Time, interval time.Duration) bool {
+	age := now.Sub(checked)
+	return age < 0 || age >= interval
+}
+
 // fileToken is a bearer token read from a file that may be rewritten, such
 // as a projected service-account token.
 type fileToken struct {
-	path string
-	now  func() time.Time
+	now func() time.Time
 
 	mu      sync.Mutex
+	file    polledFile
 	loaded  bool
 	token   string
-	gen     uint64 // grows each time the token changes
-	modTime time.Time
-	size    int64
+	gen     uint64    // grows each time the token changes
 	checked time.Time // when the file was last looked at
 	stale   bool      // the token was rejected: re-read on next use
 }
@@ -39,22 +71,19 @@ func (f *fileToken) get(stale uint64) (string, uint64, error) {
 
 	now := f.now()
 	force := !f.loaded || f.stale || (stale != 0 && stale == f.gen)
-	if !force {
-		age := now.Sub(f.checked)
-		if age >= 0 && age < tokenFileCheckInterval {
-			return f.token, f.gen, nil
-		}
+	if !force && !pollDue(now, f.checked, tokenFileCheckInterval) {
+		return f.token, f.gen, nil
 	}
 	f.checked = now
 
-	fi, err := os.Stat(f.path)
+	fi, changed, err := f.file.stat()
 	if err != nil {
 		return f.keep(err)
 	}
-	if !force && fi.Size() == f.size && fi.ModTime().Equal(f.modTime) {
+	if !force && !changed {
 		return f.token, f.gen, nil
 	}
-	b, err := os.ReadFile(f.path)
+	b, err := os.ReadFile(f.file.path)
 	if err != nil {
 		return f.keep(err)
 	}
@@ -62,7 +91,7 @@ func (f *fileToken) get(stale uint64) (string, uint64, error) {
 	if tok == "" {
 		return f.keep(errors.New("file is empty"))
 	}
-	f.modTime, f.size = fi.ModTime(), fi.Size()
+	f.file.commit(fi)
 	f.stale = false
 	if !f.loaded || tok != f.token {
 		f.token = tok
@@ -82,7 +111,7 @@ func (f *fileToken) keep(err error) (string, uint64, error) {
 	if errors.As(err, &pe) {
 		err = pe.Err
 	}
-	return "", 0, fmt.Errorf("auth: reading token file %s: %w", f.path, err)
+	return "", 0, fmt.Errorf("auth: reading token file %s: %w", f.file.path, err)
 }
 
 // invalidate marks generation stale as rejected, so the next get re-reads.

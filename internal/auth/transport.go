@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -117,11 +118,45 @@ func isTokenChar(c byte) bool {
 // is not retried, but the next request gets a fresh credential. If the
 // refresh fails, the error is returned. A 403 Forbidden is final and never
 // refreshes anything.
+//
+// When the client certificate changes, the idle connections of rt (and of
+// every other RoundTripper passed to Wrap, which the Provider keeps a
+// reference to) are closed, along with every connection WrapDial opened;
+// see closeConns.
 func (p *Provider) Wrap(rt http.RoundTripper) http.RoundTripper {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
+	if ic, ok := rt.(idleCloser); ok {
+		p.mu.Lock()
+		if !slices.Contains(p.transports, ic) {
+			p.transports = append(p.transports, ic)
+		}
+		p.mu.Unlock()
+	}
 	return &roundTripper{p: p, base: rt}
+}
+
+// idleCloser is a transport with idle connections, like *http.Transport.
+type idleCloser interface{ CloseIdleConnections() }
+
+// closeConns closes the connections that may have been opened with an
+// old client certificate. First the idle connections of the transports
+// passed to Wrap: that way the transports stop handing them out to new
+// requests at once, which closing a connection underneath a transport
+// does not do (an HTTP/2 transport notices only when its read loop fails,
+// and would meanwhile send a request on the closed connection). Then
+// every connection WrapDial opened, including busy ones: the requests
+// running on them fail, and a request that an HTTP/2 transport puts on
+// one of those at that very moment may fail too.
+func (p *Provider) closeConns() {
+	p.mu.Lock()
+	ts := slices.Clone(p.transports)
+	p.mu.Unlock()
+	for _, t := range ts {
+		t.CloseIdleConnections()
+	}
+	p.conns.closeAll()
 }
 
 type roundTripper struct {
@@ -133,6 +168,12 @@ type roundTripper struct {
 func (t *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	preset := req.Header.Get("Authorization") != ""
+
+	if t.p.certFiles != nil && t.p.certFiles.rotated() {
+		// Connections opened with the old certificate would go on
+		// authenticating as it.
+		t.p.closeConns()
+	}
 
 	var c cred
 	if !preset {
@@ -219,8 +260,9 @@ func closeBody(req *http.Request) {
 type DialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 
 // WrapDial returns a dial function that remembers the connections it opens
-// and closes them all when the exec plugin issues a different client
-// certificate, so that no request keeps using a connection authenticated
+// and closes them all when the client certificate changes (the exec
+// plugin issues another one, or the certificate files are rewritten with
+// another one), so that no request keeps using a connection authenticated
 // with the old one. Use it as http.Transport.DialContext when
 // HasClientCertificate is true. If dial is nil, a net.Dialer is used.
 func (p *Provider) WrapDial(dial DialFunc) DialFunc {

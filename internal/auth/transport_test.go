@@ -335,6 +335,8 @@ func TestRedaction(t *testing.T) {
 		},
 		ClientCertData: certPEM,
 		ClientKeyData:  keyPEM,
+		ClientCertFile: "/etc/kr8s/client.crt",
+		ClientKeyFile:  "/etc/kr8s/client.key",
 		ClusterInfo:    &ClusterInfo{Server: "https://k8s", Config: []byte(`{"k":"SECRET-ext"}`)},
 	}
 	oidc := Config{AuthProvider: &AuthProvider{Name: "oidc", Config: map[string]string{"id-token": "SECRET-id", "client-secret": "SECRET-cs"}}}
@@ -373,7 +375,8 @@ func TestRedaction(t *testing.T) {
 	if strings.Contains(buf.String(), "SECRET") {
 		t.Errorf("slog output leaks a secret: %s", buf.String())
 	}
-	if out := fmt.Sprint(cfg); !strings.Contains(out, "/var/run/token") || !strings.Contains(out, "kubelogin") {
+	if out := fmt.Sprint(cfg); !strings.Contains(out, "/var/run/token") || !strings.Contains(out, "kubelogin") ||
+		!strings.Contains(out, "/etc/kr8s/client.crt") || !strings.Contains(out, "/etc/kr8s/client.key") {
 		t.Errorf("redacted output lost non-secret fields: %s", out)
 	}
 	basicHeader := base64.StdEncoding.EncodeToString([]byte("bob:SECRET-password"))
