@@ -7,13 +7,40 @@ import (
 	"strconv"
 )
 
-// writeValue writes one result the way kubectl prints it.
-func writeValue(buf *bytes.Buffer, v any) error {
+// meter spends evaluation steps (see executor.charge); a nil meter
+// spends nothing.
+type meter func(steps int) error
+
+func (m meter) spend(steps int) error {
+	if m == nil {
+		return nil
+	}
+	return m(steps)
+}
+
+// stringSteps is the cost of writing s: one step plus one per bytesPerStep
+// bytes.
+func stringSteps(s string) int { return 1 + len(s)/bytesPerStep }
+
+// writeValue writes one result the way kubectl prints it. It spends a
+// step on m for each value it writes (a map or slice, each value in it)
+// and for each bytesPerStep bytes of strings and keys, before writing
+// them, and stops with m's error.
+func writeValue(buf *bytes.Buffer, v any, m meter) error {
 	switch t := v.(type) {
 	case map[string]any, []any:
-		return writeJSON(buf, t)
+		return writeJSON(buf, t, m)
 	case string:
+		if err := m.spend(stringSteps(t)); err != nil {
+			return err
+		}
 		buf.WriteString(t)
+		return nil
+	}
+	if err := m.spend(1); err != nil {
+		return err
+	}
+	switch t := v.(type) {
 	case nil:
 		buf.WriteString("null")
 	case missing:
@@ -41,20 +68,32 @@ func writeValue(buf *bytes.Buffer, v any) error {
 }
 
 // writeJSON writes v as compact JSON like encoding/json (sorted keys, HTML
-// escaping), with numbers normalised as kubectl's decoder does.
-func writeJSON(buf *bytes.Buffer, v any) error {
-	switch t := canon(v).(type) {
+// escaping), with numbers normalised as kubectl's decoder does. It spends
+// steps on m as writeValue does.
+func writeJSON(buf *bytes.Buffer, v any, m meter) error {
+	v = canon(v)
+	steps := 1
+	if s, ok := v.(string); ok {
+		steps = stringSteps(s)
+	}
+	if err := m.spend(steps); err != nil {
+		return err
+	}
+	switch t := v.(type) {
 	case map[string]any:
 		buf.WriteByte('{')
 		for i, k := range sortedKeys(t) {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
+			if err := m.spend(len(k) / bytesPerStep); err != nil {
+				return err
+			}
 			if err := writeJSONString(buf, k); err != nil {
 				return err
 			}
 			buf.WriteByte(':')
-			if err := writeJSON(buf, t[k]); err != nil {
+			if err := writeJSON(buf, t[k], m); err != nil {
 				return err
 			}
 		}
@@ -65,7 +104,7 @@ func writeJSON(buf *bytes.Buffer, v any) error {
 			if i > 0 {
 				buf.WriteByte(',')
 			}
-			if err := writeJSON(buf, e); err != nil {
+			if err := writeJSON(buf, e, m); err != nil {
 				return err
 			}
 		}
@@ -98,7 +137,23 @@ func writeJSON(buf *bytes.Buffer, v any) error {
 	return nil
 }
 
+// writeJSONString writes s as encoding/json does. Strings of printable
+// ASCII that need no escaping (as keys usually are) are written directly;
+// others go through json.Marshal.
 func writeJSONString(buf *bytes.Buffer, s string) error {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		buf.WriteByte('"')
+		buf.WriteString(s)
+		buf.WriteByte('"')
+		return nil
+	}
 	b, err := json.Marshal(s)
 	if err != nil {
 		return err

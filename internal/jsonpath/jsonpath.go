@@ -38,7 +38,7 @@ type Template struct {
 	src        string
 	nodes      []node // *textNode or *listNode
 	allowMiss  bool
-	stepBudget int // maximum evaluation steps per execution; 0 means unlimited
+	stepBudget int // if > 0, the evaluation budget in steps, instead of the default (tests)
 }
 
 // ParseError describes a malformed template. Pos is the byte offset in the
@@ -86,8 +86,14 @@ func (t *Template) AllowMissingKeys(allow bool) *Template {
 // formatted like kubectl. data is decoded JSON: map[string]any, []any,
 // string, float64 or json.Number, bool or nil (other Go values are converted
 // through encoding/json). Nothing is written when evaluation fails.
+//
+// Evaluation and output share a budget of 1,000,000 steps plus, once
+// those are used, 64 per value in data (see baseSteps in eval.go); a
+// template that needs more fails with an error of the form `jsonpath:
+// template "..." exceeds the evaluation budget of N steps`.
 func (t *Template) Execute(w io.Writer, data any) error {
-	results, err := t.find(data)
+	x := t.executor(data)
+	results, err := x.run(x.root, 0)
 	if err != nil {
 		return err
 	}
@@ -97,7 +103,7 @@ func (t *Template) Execute(w io.Writer, data any) error {
 			if i > 0 {
 				buf.WriteByte(' ')
 			}
-			if err := writeValue(&buf, v); err != nil {
+			if err := writeValue(&buf, v, x.charge); err != nil {
 				return err
 			}
 		}
@@ -109,9 +115,11 @@ func (t *Template) Execute(w io.Writer, data any) error {
 // FindResults evaluates the template against data and returns, for every
 // top-level action or text segment (repeated for each iteration of a range),
 // the values it selects. Literal text and string literals are returned as
-// strings. This is what `kubectl wait --for=jsonpath` inspects.
+// strings. This is what `kubectl wait --for=jsonpath` inspects. It has the
+// same evaluation budget as Execute, without the output.
 func (t *Template) FindResults(data any) ([][]any, error) {
-	results, err := t.find(data)
+	x := t.executor(data)
+	results, err := x.run(x.root, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -133,17 +141,17 @@ func (t *Template) FindResults(data any) ([][]any, error) {
 // does.
 func FormatValue(v any) string {
 	var buf bytes.Buffer
-	if err := writeValue(&buf, canon(v)); err != nil {
+	if err := writeValue(&buf, canon(v), nil); err != nil {
 		return fmt.Sprint(v)
 	}
 	return buf.String()
 }
 
-func (t *Template) find(data any) ([][]any, error) {
+// executor returns the executor for one evaluation of t on data.
+func (t *Template) executor(data any) *executor {
 	root := canon(data)
 	if root == nil {
 		root = noValue
 	}
-	x := &executor{t: t, lastEnd: -1, budget: t.stepBudget}
-	return x.run(root, 0)
+	return newExecutor(t, root)
 }
