@@ -226,8 +226,8 @@ func (c *Client) baseTransport(r *kubeconfig.Resolved) (*http.Transport, error) 
 	}
 	dial := (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	if c.auth.HasClientCertificate() {
-		// A rotated exec-plugin certificate must not ride on old
-		// keep-alive connections.
+		// A rotated certificate (from the exec plugin or from re-read
+		// files) must not ride on old keep-alive connections.
 		dial = c.auth.WrapDial(dial)
 	}
 	return &http.Transport{

@@ -19,9 +19,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -370,4 +372,72 @@ func TestSecretsBadKubeconfig(t *testing.T) {
 		}
 		l.checkErr(name, err)
 	}
+}
+
+// TestSecretsURLPasswords: a password inside a server or proxy URL, and
+// the command of an exec (which travels in the upgrade's query), never
+// show up in an error or a log line, whether the URL is invalid or its
+// host unreachable.
+func TestSecretsURLPasswords(t *testing.T) {
+	const execArg = "cmd-SENTINEL-81c4e2d7"
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := ln.Addr().String()
+	ln.Close()
+	srv := httptest.NewServer(http.HandlerFunc(secretHandler))
+	defer srv.Close()
+	l := &leakChecker{t: t, sentinels: []string{sentinelPassword, execArg, url.QueryEscape(execArg)}}
+	userinfo := "alice:" + sentinelPassword + "@"
+
+	invalid := map[string]string{
+		"server scheme":      "ftp://" + userinfo + "example.com",
+		"server unparseable": "https://" + userinfo + "exa mple.com:x/",
+		"server no host":     "https://" + userinfo,
+		"proxy unparseable":  "https://" + userinfo + "pro xy:x",
+		"proxy no host":      "http://" + userinfo,
+		"proxy scheme":       "ftp://" + userinfo + "proxy.example",
+	}
+	for name, u := range invalid {
+		doc := "apiVersion: v1\nclusters: [{name: c, cluster: {server: " + strconv.Quote(u) + "}}]\n"
+		if strings.HasPrefix(name, "proxy") {
+			doc = "apiVersion: v1\nclusters: [{name: c, cluster: {server: " + strconv.Quote(srv.URL) +
+				", proxy-url: " + strconv.Quote(u) + "}}]\n"
+		}
+		doc += "users: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n"
+		var err error
+		l.noPanic(name, func() { _, err = NewClient(WithKubeconfigData([]byte(doc))) })
+		if err == nil {
+			t.Errorf("%s: %s accepted", name, u)
+		}
+		l.checkErr(name, err)
+	}
+
+	var logBuf testcluster.SyncBuffer
+	logger := slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	unreachable := map[string][]Option{
+		"server":       {WithURL("http://" + userinfo + refused)},
+		"proxy":        {WithKubeconfigData([]byte("apiVersion: v1\nclusters: [{name: c, cluster: {server: " + strconv.Quote(srv.URL) + ", proxy-url: " + strconv.Quote("http://"+userinfo+refused) + "}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n"))},
+		"server works": {WithURL(strings.Replace(srv.URL, "http://", "http://"+userinfo, 1))},
+	}
+	for name, opts := range unreachable {
+		c, err := NewClient(append(opts, WithLogger(logger), WithRetry(RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond}))...)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		l.exercise(name, c)
+		l.check(name+" Server()", c.Server())
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err = webPod(t, c).ExecStream(ctx, []string{"cat", execArg}, &ExecOptions{Stdout: io.Discard})
+		cancel()
+		if err == nil {
+			t.Errorf("%s: exec succeeded", name)
+		}
+		l.checkErr(name+" exec", err)
+	}
+	if !strings.Contains(logBuf.String(), "kr8s request") {
+		t.Fatal("nothing was logged")
+	}
+	l.check("debug log", logBuf.String())
 }

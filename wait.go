@@ -68,6 +68,9 @@ func parseCondition(s string) (condition, error) {
 				return false, nil
 			}
 			results, err := t.FindResults(obj.m())
+			if errors.Is(err, jsonpath.ErrBudget) {
+				return false, fmt.Errorf("wait condition %q: %w", s, err)
+			}
 			if err != nil {
 				return false, nil // missing yet
 			}

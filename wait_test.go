@@ -1,6 +1,11 @@
 package kr8s
 
-import "testing"
+import (
+	"errors"
+	"testing"
+
+	"github.com/kr8s-go/kr8s/internal/jsonpath"
+)
 
 func TestParseCondition(t *testing.T) {
 	pod := &Object{raw: map[string]any{
@@ -48,5 +53,26 @@ func TestParseCondition(t *testing.T) {
 		if err != nil || got != tt.want {
 			t.Errorf("%q: check = %v, %v; want %v", tt.cond, got, err, tt.want)
 		}
+	}
+}
+
+// TestConditionOverBudget: a jsonpath condition whose evaluation exceeds
+// the JSONPath step budget fails the wait at once, instead of reading as
+// "not yet" until the wait's timeout.
+func TestConditionOverBudget(t *testing.T) {
+	// A chain 600 deep: descendants, their children and the descendants
+	// of those are 36 million values, far over the budget.
+	var chain any = "leaf"
+	for range 600 {
+		chain = map[string]any{"a": chain}
+	}
+	obj := &Object{raw: map[string]any{"spec": chain}}
+	c, err := parseCondition("jsonpath={...*...*..}=x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok, err := c.check(obj)
+	if ok || !errors.Is(err, jsonpath.ErrBudget) {
+		t.Fatalf("check = %v, %v; want the budget error", ok, err)
 	}
 }

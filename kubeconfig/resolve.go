@@ -438,9 +438,18 @@ func (r *Resolved) finish(nc *NamedCluster) error {
 }
 
 // normalizeServer follows client-go's DefaultServerURL: a host without a
-// scheme gets https:// when TLS is configured, else http://.
+// scheme gets https:// when TLS is configured, else http://. Unlike
+// client-go, a server written with a scheme ("https://...") that does not
+// parse or names no host is an error, instead of becoming
+// "http://https://..." with host "https:".
 func normalizeServer(server string, tls bool) (string, error) {
 	u, err := url.Parse(server)
+	if strings.Contains(server, "://") && (err != nil || u.Host == "") {
+		if err != nil {
+			return "", errors.New("not a URL")
+		}
+		return "", errors.New("no host")
+	}
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		scheme := "http://"
 		if tls {

@@ -35,8 +35,8 @@ func wantBudgetError(t *testing.T, tmpl string, err error) {
 	if err == nil {
 		t.Fatalf("%s: no error, want the evaluation budget error", tmpl)
 	}
-	if !errors.Is(err, errBudget) {
-		t.Errorf("%s: error %v does not wrap errBudget", tmpl, err)
+	if !errors.Is(err, ErrBudget) {
+		t.Errorf("%s: error %v does not wrap ErrBudget", tmpl, err)
 	}
 	want := fmt.Sprintf("jsonpath: template %q exceeds the evaluation budget of ", tmpl)
 	if !strings.HasPrefix(err.Error(), want) || !strings.HasSuffix(err.Error(), " steps") {

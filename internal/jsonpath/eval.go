@@ -46,9 +46,9 @@ const (
 	bytesPerStep  = 16
 )
 
-// errBudget is wrapped by the error for an evaluation that exceeds its
+// ErrBudget is wrapped by the error for an evaluation that exceeds its
 // budget.
-var errBudget = errors.New("jsonpath: evaluation budget exceeded")
+var ErrBudget = errors.New("jsonpath: evaluation budget exceeded")
 
 // budgetError reports that an evaluation of template took more than steps
 // steps.
@@ -68,7 +68,7 @@ func (e *budgetError) Error() string {
 	return fmt.Sprintf("jsonpath: template %q exceeds the evaluation budget of %d steps", t, e.steps)
 }
 
-func (e *budgetError) Unwrap() error { return errBudget }
+func (e *budgetError) Unwrap() error { return ErrBudget }
 
 // executor holds the state of one evaluation. The range bookkeeping follows
 // kubectl's linear evaluation so that templates with unbalanced range/end

@@ -291,3 +291,31 @@ func TestJSONStringLen(t *testing.T) {
 		}
 	}
 }
+
+// TestLongTypeMetaRefused: items of a typed List copy the List's
+// apiVersion, so a 35 KB manifest with a 20 KB apiVersion and 5001 empty
+// items would load as 100 MB of objects; an apiVersion or kind longer
+// than any the API server can serve is refused first.
+func TestLongTypeMetaRefused(t *testing.T) {
+	long := strings.Repeat("g", 20000)
+	var b strings.Builder
+	b.WriteString("apiVersion: " + long + "/v1\nkind: XList\nitems:\n")
+	for range 5001 {
+		b.WriteString("- {}\n")
+	}
+	var err error
+	if alloc := allocated(func() { _, err = Decode([]byte(b.String()), "list.yaml") }); alloc > 64<<20 {
+		t.Errorf("allocated %d MiB", alloc>>20)
+	}
+	if err == nil || !strings.Contains(err.Error(), "apiVersion is 20003 bytes long") {
+		t.Errorf("err = %v, want the apiVersion refused for its length", err)
+	}
+	if _, err := Decode([]byte("apiVersion: v1\nkind: "+long+"\n"), ""); err == nil || !strings.Contains(err.Error(), "kind is 20000 bytes long") {
+		t.Errorf("err = %v, want the kind refused for its length", err)
+	}
+	group := strings.Repeat("a", 63) + "." + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 61)
+	ok := "apiVersion: " + group + "/" + strings.Repeat("v", 63) + "\nkind: Thing\nmetadata: {name: x}\n"
+	if _, err := Decode([]byte(ok), ""); err != nil {
+		t.Errorf("the longest valid apiVersion (%d bytes) was refused: %v", len(group)+64, err)
+	}
+}

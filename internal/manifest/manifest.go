@@ -332,8 +332,12 @@ func checkTypeMeta(obj *object, needAPIVersion bool) error {
 		if !ok || v == nil || v == "" {
 			return missing
 		}
-		if _, ok := v.(string); !ok {
+		s, ok := v.(string)
+		if !ok {
 			return fmt.Errorf("%s is %s, not a string", field, typeName(v))
+		}
+		if len(s) > maxTypeMetaLen {
+			return fmt.Errorf("%s is %d bytes long, more than the %d of a 253-byte group, '/' and a 63-byte version", field, len(s), maxTypeMetaLen)
 		}
 		return nil
 	}
@@ -344,12 +348,16 @@ func checkTypeMeta(obj *object, needAPIVersion bool) error {
 		return check("apiVersion", ErrMissingAPIVersion)
 	}
 	if v, ok := obj.get("apiVersion"); ok && v != nil {
-		if _, ok := v.(string); !ok {
-			return fmt.Errorf("apiVersion is %s, not a string", typeName(v))
-		}
+		return check("apiVersion", nil)
 	}
 	return nil
 }
+
+// maxTypeMetaLen bounds kind and apiVersion: the longest apiVersion the
+// API server can serve (a DNS subdomain group, '/', a DNS label version).
+// Items of a typed List copy the List's apiVersion, so without a bound a
+// small manifest of many empty items would multiply a long one.
+const maxTypeMetaLen = 253 + 1 + 63
 
 // manifestExts are the file extensions read from directories, as kubectl
 // does.
