@@ -37,13 +37,19 @@ const maxRedirects = 10
 // was for another origin than the API server's.
 var errOtherOrigin = errors.New("not the API server's origin")
 
+// otherOrigin is the error for a request or redirect (what) to u, which
+// is not base's origin. It names u without its query or user info.
+func otherOrigin(what string, u, base *url.URL) error {
+	return fmt.Errorf("refused a %s to %s: %w %s; credentials and request bodies go only to the API server",
+		what, safeURL(u.String()), errOtherOrigin, origin(base))
+}
+
 // checkRedirect returns an http.Client.CheckRedirect that follows only
 // redirects within base's origin.
 func checkRedirect(base *url.URL) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		if !sameOrigin(req.URL, base) {
-			return fmt.Errorf("refused a redirect to %s: %w %s; credentials and request bodies go only to the API server",
-				safeURL(req.URL.String()), errOtherOrigin, origin(base))
+			return otherOrigin("redirect", req.URL, base)
 		}
 		if len(via) >= maxRedirects {
 			return fmt.Errorf("stopped after %d redirects", maxRedirects)
@@ -63,8 +69,7 @@ func (g *originGuard) RoundTrip(req *http.Request) (*http.Response, error) {
 		if req.Body != nil {
 			_ = req.Body.Close()
 		}
-		return nil, fmt.Errorf("refused a request to %s: %w %s; credentials and request bodies go only to the API server",
-			safeURL(req.URL.String()), errOtherOrigin, origin(g.base))
+		return nil, otherOrigin("request", req.URL, g.base)
 	}
 	return g.next.RoundTrip(req)
 }

@@ -291,10 +291,10 @@ func networkFailure(err error) bool {
 	if errors.As(err, &dns) || (errors.As(err, &ne) && ne.Timeout()) {
 		return true
 	}
+	if notConnected(err) {
+		return true
+	}
 	return inChain(err, func(e error) bool {
-		if op, ok := e.(*net.OpError); ok && op.Op == "dial" {
-			return true
-		}
 		s := e.Error()
 		for _, p := range http2Failures {
 			if strings.HasPrefix(s, p) {

@@ -31,9 +31,10 @@ func redactBytes(b []byte) string {
 	return Redacted
 }
 
-// redactURL hides the password of a URL's user info (proxy-url may carry
-// credentials).
-func redactURL(s string) string {
+// RedactURL returns s with the password of its user info (a server or
+// proxy-url may carry user:password@) replaced by "REDACTED". A string
+// that does not parse as a URL and holds an '@' becomes "REDACTED".
+func RedactURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil {
 		if strings.Contains(s, "@") {
@@ -230,12 +231,12 @@ type resolvedView struct {
 // values, auth-provider settings, URL passwords) hidden, for every verb.
 func (r Resolved) Format(f fmt.State, verb rune) {
 	clusterInfo := r.ClusterInfo
-	clusterInfo.Server, clusterInfo.ProxyURL = redactURL(clusterInfo.Server), redactURL(clusterInfo.ProxyURL)
+	clusterInfo.Server, clusterInfo.ProxyURL = RedactURL(clusterInfo.Server), RedactURL(clusterInfo.ProxyURL)
 	formatView(f, verb, "Resolved", resolvedView{
 		Context:               r.Context,
 		Cluster:               r.Cluster,
 		User:                  r.User,
-		Server:                redactURL(r.Server),
+		Server:                RedactURL(r.Server),
 		Namespace:             r.Namespace,
 		CAData:                r.CAData,
 		ClientCertData:        r.ClientCertData,
@@ -244,7 +245,7 @@ func (r Resolved) Format(f fmt.State, verb rune) {
 		ClientKeyFile:         r.ClientKeyFile,
 		InsecureSkipTLSVerify: r.InsecureSkipTLSVerify,
 		TLSServerName:         r.TLSServerName,
-		ProxyURL:              redactURL(r.ProxyURL),
+		ProxyURL:              RedactURL(r.ProxyURL),
 		DisableCompression:    r.DisableCompression,
 		Token:                 redact(r.Token),
 		TokenFile:             r.TokenFile,
@@ -272,7 +273,7 @@ type clusterView Cluster
 // Format prints c with the passwords of its URLs (server, proxy-url) hidden,
 // for every verb.
 func (c Cluster) Format(f fmt.State, verb rune) {
-	c.Server, c.ProxyURL = redactURL(c.Server), redactURL(c.ProxyURL)
+	c.Server, c.ProxyURL = RedactURL(c.Server), RedactURL(c.ProxyURL)
 	formatView(f, verb, "Cluster", clusterView(c))
 }
 

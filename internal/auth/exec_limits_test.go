@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/kr8s-go/kr8s/internal/testcluster"
 )
 
 // scriptPlugin writes a shell-script exec plugin into a temp dir and
@@ -244,12 +246,8 @@ echo > finished
 `)
 	p := newProvider(t, cfg)
 
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	_, err := p.current(context.Background())
-	runtime.ReadMemStats(&after)
-	alloc := after.TotalAlloc - before.TotalAlloc
+	var err error
+	alloc := testcluster.Allocated(func() { _, err = p.current(context.Background()) })
 	t.Logf("allocated %d bytes (%.1f MiB) running the plugin", alloc, float64(alloc)/(1<<20))
 
 	want := `auth: exec plugin "` + cfg.Exec.Command + `" printed more than 4 MiB`

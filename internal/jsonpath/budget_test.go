@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/kr8s-go/kr8s/internal/testcluster"
 )
 
 // chain returns {"a":{"a":...{"a":"leaf"}}} with depth maps.
@@ -17,16 +18,6 @@ func chain(depth int) any {
 		v = map[string]any{"a": v}
 	}
 	return v
-}
-
-// allocated returns the bytes the process allocated while f ran.
-func allocated(f func()) uint64 {
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
 }
 
 // wantBudgetError checks that err is the evaluation budget error for tmpl.
@@ -83,7 +74,7 @@ func TestRecursiveDescentBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	var res [][]any
-	n := allocated(func() { res, err = tp.FindResults(data) })
+	n := testcluster.Allocated(func() { res, err = tp.FindResults(data) })
 	t.Logf("%s on a 600-deep chain: %d result sets, %.1f MiB allocated, err %v", tmpl, len(res), float64(n)/(1<<20), err)
 	wantBudgetError(t, tmpl, err)
 	if n >= 64<<20 {
@@ -102,7 +93,7 @@ func TestOutputBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	n := allocated(func() { err = tp.Execute(&buf, data) })
+	n := testcluster.Allocated(func() { err = tp.Execute(&buf, data) })
 	t.Logf("%s on a 5000-deep chain: %.1f MiB allocated, err %v", tmpl, float64(n)/(1<<20), err)
 	wantBudgetError(t, tmpl, err)
 	if buf.Len() != 0 {

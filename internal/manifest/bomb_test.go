@@ -6,20 +6,11 @@ import (
 	"fmt"
 	"os"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
-)
 
-// allocated returns the bytes the process allocated while f ran.
-func allocated(f func()) uint64 {
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
+	"github.com/kr8s-go/kr8s/internal/testcluster"
+)
 
 // aliasBomb returns a manifest of a few KB in which a base value is aliased
 // fan ways at each of levels levels, so that its JSON would hold
@@ -110,7 +101,7 @@ func TestAliasBombBoundedBySize(t *testing.T) {
 			}
 			var err error
 			var docs []Document
-			n := allocated(func() { docs, err = Decode([]byte(in), "bomb.yaml") })
+			n := testcluster.Allocated(func() { docs, err = Decode([]byte(in), "bomb.yaml") })
 			size := 0
 			for _, d := range docs {
 				size += len(d.JSON)
@@ -138,7 +129,7 @@ func TestAliasBombBoundedBySize(t *testing.T) {
 	t.Run("YAMLToJSON", func(t *testing.T) {
 		in := aliasBomb("seq", long, 16, 5)
 		var err error
-		if n := allocated(func() { _, err = YAMLToJSON([]byte(in)) }); err == nil || !strings.Contains(err.Error(), "billion laughs") || n >= limit {
+		if n := testcluster.Allocated(func() { _, err = YAMLToJSON([]byte(in)) }); err == nil || !strings.Contains(err.Error(), "billion laughs") || n >= limit {
 			t.Errorf("YAMLToJSON: err %v after allocating %d bytes; want the alias expansion error under %d MiB", err, n, limit>>20)
 		}
 	})
@@ -162,7 +153,7 @@ func TestAliasExpansionWithinBudget(t *testing.T) {
 	}
 	var docs []Document
 	var err error
-	n := allocated(func() { docs, err = Decode([]byte(doc(88)), "") })
+	n := testcluster.Allocated(func() { docs, err = Decode([]byte(doc(88)), "") })
 	if err != nil {
 		t.Fatalf("88x88 copies of 1000 bytes: %v", err)
 	}
@@ -304,7 +295,7 @@ func TestLongTypeMetaRefused(t *testing.T) {
 		b.WriteString("- {}\n")
 	}
 	var err error
-	if alloc := allocated(func() { _, err = Decode([]byte(b.String()), "list.yaml") }); alloc > 64<<20 {
+	if alloc := testcluster.Allocated(func() { _, err = Decode([]byte(b.String()), "list.yaml") }); alloc > 64<<20 {
 		t.Errorf("allocated %d MiB", alloc>>20)
 	}
 	if err == nil || !strings.Contains(err.Error(), "apiVersion is 20003 bytes long") {

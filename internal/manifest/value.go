@@ -202,6 +202,23 @@ func appendJSON(b []byte, v any, prefix, indent string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// shortEscaped reports an ASCII byte that appendJSONString writes as a
+// backslash and one letter.
+func shortEscaped(c byte) bool {
+	return c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t'
+}
+
+// controlByte reports an ASCII control that appendJSONString writes as
+// \u00XX.
+func controlByte(c byte) bool { return c < 0x20 || c == 0x7f }
+
+// escapedRune reports a non-ASCII rune that appendJSONString writes as
+// \uXXXX: line separators (YAML 1.1 treats NEL, LS and PS as line
+// breaks), the BOM and C1 controls.
+func escapedRune(r rune) bool {
+	return r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff || (r >= 0x80 && r < 0xa0)
+}
+
 // appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD
 // (as encoding/json does); HTML characters are not escaped. The result is
 // also a valid YAML double-quoted scalar.
@@ -219,7 +236,7 @@ func appendJSONString(b []byte, s string) []byte {
 				b = append(b, '\\', 'r')
 			case c == '\t':
 				b = append(b, '\\', 't')
-			case c < 0x20 || c == 0x7f:
+			case controlByte(c):
 				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 			default:
 				b = append(b, c)
@@ -231,9 +248,7 @@ func appendJSONString(b []byte, s string) []byte {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			b = append(b, `\ufffd`...)
-		case r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff || (r >= 0x80 && r < 0xa0):
-			// Line separators (YAML 1.1 treats NEL, LS and PS as line
-			// breaks), the BOM and C1 controls are escaped.
+		case escapedRune(r):
 			b = append(b, '\\', 'u')
 			b = append(b, hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
 		default:

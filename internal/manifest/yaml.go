@@ -334,9 +334,9 @@ func jsonStringLen(s string) int {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
-			case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t':
+			case shortEscaped(c):
 				n += 2
-			case c < 0x20 || c == 0x7f:
+			case controlByte(c):
 				n += len(`\u0000`)
 			default:
 				n++
@@ -348,7 +348,7 @@ func jsonStringLen(s string) int {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			n += len(`\ufffd`)
-		case r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff || (r >= 0x80 && r < 0xa0):
+		case escapedRune(r):
 			n += len(`\u0000`)
 		default:
 			n += size

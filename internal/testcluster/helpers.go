@@ -82,3 +82,15 @@ func SelfSignedClientCert(t testing.TB, cn string) (certPEM, keyPEM []byte) {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder})
 }
+
+// Allocated returns the bytes the process allocated while f ran, after a
+// GC so that earlier garbage does not count. Other goroutines' allocations
+// count too, so tests use it for bounds, not exact figures.
+func Allocated(f func()) uint64 {
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
