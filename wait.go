@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kr8s-go/kr8s/internal/jsonpath"
+	"github.com/kr8s-go/kr8s/jsonpath"
 )
 
 // condition is one parsed wait condition; obj is nil once the object is

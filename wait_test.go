@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/kr8s-go/kr8s/internal/jsonpath"
+	"github.com/kr8s-go/kr8s/jsonpath"
 )
 
 func TestParseCondition(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/kr8s-go/kr8s"
-	"github.com/kr8s-go/kr8s/internal/jsonpath"
+	"github.com/kr8s-go/kr8s/jsonpath"
 	"github.com/spf13/cobra"
 )
 

@@ -12,7 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/kr8s-go/kr8s"
-	"github.com/kr8s-go/kr8s/internal/jsonpath"
+	"github.com/kr8s-go/kr8s/jsonpath"
 	"github.com/kr8s-go/kr8s/internal/manifest"
 )
 
