@@ -12,8 +12,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/kr8s-go/kr8s"
-	"github.com/kr8s-go/kr8s/jsonpath"
 	"github.com/kr8s-go/kr8s/internal/manifest"
+	"github.com/kr8s-go/kr8s/jsonpath"
 )
 
 // newTabWriter returns a tabwriter set up as kubectl's printers are
