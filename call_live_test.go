@@ -24,7 +24,7 @@ func TestCallListsPodsInAllNamespaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := pod.Create(ctx); err != nil {
+	if err := pod.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	resp, err := c.Call(ctx, "GET", kr8s.Request{URL: "pods", Namespace: ""})
@@ -103,7 +103,7 @@ func TestPodGetUsesDefaultClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := pod.Create(ctx); err != nil {
+	if err := pod.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	if pod.Namespace() != ns {

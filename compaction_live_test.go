@@ -52,7 +52,7 @@ func TestWatchRelistsAfterCompaction(t *testing.T) {
 			t.Fatal(err)
 		}
 		cm, _ := kr8s.NewConfigMap(map[string]any{"metadata": map[string]any{"name": fmt.Sprintf("new-%02d", i)}}, kr8s.WithAPI(writer))
-		if err := cm.Create(ctx); err != nil {
+		if err := cm.Create(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 		written += 3

@@ -57,7 +57,7 @@ func TestWatchOutlivesExecCredential(t *testing.T) {
 	cuts := proxy.CutAll()
 	for i := 20; i < 40; i++ {
 		cm, _ := kr8s.NewConfigMap(map[string]any{"metadata": map[string]any{"name": fmt.Sprintf("cm-%04d", i)}}, kr8s.WithAPI(writer))
-		if err := cm.Create(ctx); err != nil {
+		if err := cm.Create(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

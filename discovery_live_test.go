@@ -280,7 +280,7 @@ func TestDiscoveryLiveCRDFoundAfterOneRefresh(t *testing.T) {
 	if got := rc.since(n); len(got) != 2 {
 		t.Fatalf("finding a new CRD took %d requests, want one refresh (2): %v", len(got), got)
 	}
-	if k.Group != group || k.Version != "v1" || k.Kind != "Gadget" || k.Plural != "gadgets" || !k.Namespaced {
+	if k.Group != group || k.Version != "v1" || k.Kind.Kind != "Gadget" || k.Plural != "gadgets" || !k.Namespaced {
 		t.Fatalf("LookupKind(gdg) = %+v", k)
 	}
 	// The refresh reached the disk: a new client needs no request.

@@ -805,11 +805,10 @@ func TestUnknownKindMessages(t *testing.T) {
 		{"zzzzzzzzzz", `unknown kind "zzzzzzzzzz": the server has no such resource type; APIResources lists them (discovery failed for metrics.k8s.io/v1beta1)`},
 	}
 	for _, tt := range tests {
-		qs, err := parseKindName(tt.in)
-		if err != nil {
+		if _, err := parseKindName(tt.in); err != nil {
 			t.Fatal(err)
 		}
-		err = unknownKindError(tt.in, qs, s)
+		err := unknownKindError(tt.in, s)
 		if !errors.Is(err, ErrUnknownKind) {
 			t.Errorf("%q: %v does not match ErrUnknownKind", tt.in, err)
 		}
@@ -890,7 +889,7 @@ func FuzzParseTypeName(f *testing.F) {
 				continue
 			}
 			if resolveQueries(snap.all, qs) == nil {
-				_ = unknownKindError(in, qs, snap).Error()
+				_ = unknownKindError(in, snap).Error()
 			}
 		}
 	})
@@ -913,7 +912,7 @@ func FuzzAggregatedDiscovery(f *testing.F) {
 			return
 		}
 		if resolveQueries(s.all, qs) == nil {
-			_ = unknownKindError(name, qs, s).Error()
+			_ = unknownKindError(name, s).Error()
 		}
 	})
 }

@@ -79,7 +79,7 @@ func TestListDroppedMidPage(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return cm.Create(context.Background())
+		return cm.Create(context.Background(), nil)
 	})
 	testcluster.NoLeak(t) // checked after the proxy closed its connections
 	pc, proxy := proxied(t, c)

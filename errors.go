@@ -33,6 +33,62 @@ var (
 // Retrying cannot fix it; a watch ends with it.
 var ErrCredential = auth.ErrCredential
 
+// ErrUnknownKind is matched (errors.Is) by the *UnknownKindError that
+// LookupKind returns for a name the server does not serve, and by the
+// error of a manifest's kind that is not served as written.
+var ErrUnknownKind = errors.New("unknown kind")
+
+// UnknownKindError is a kind name that resolves to nothing. It matches
+// ErrUnknownKind with errors.Is; errors.As gives its fields:
+//
+//	var uk *kr8s.UnknownKindError
+//	if errors.As(err, &uk) && len(uk.Suggestions) > 0 {
+//		fmt.Println("did you mean", uk.Suggestions[0])
+//	}
+type UnknownKindError struct {
+	// Name is the name as given (cut to 64 bytes when it is not a kind
+	// name at all).
+	Name string
+	// Suggestions are the served names nearest to Name, written in its
+	// shape (name, name.group, name/version), best first; at most three.
+	Suggestions []string
+	// Reason says why nothing matched, when there are no suggestions:
+	// the name is malformed, or the server has no such resource type.
+	Reason string
+	// Unavailable lists the API groups whose discovery failed, so the
+	// kind may exist in one of them.
+	Unavailable []string
+}
+
+// Error returns `unknown kind "deploymnet": did you mean "deployment"?`,
+// or the Reason when there is no suggestion.
+func (e *UnknownKindError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "unknown kind %q: ", e.Name)
+	if len(e.Suggestions) > 0 {
+		b.WriteString("did you mean ")
+		for i, s := range e.Suggestions {
+			if i > 0 {
+				b.WriteString(" or ")
+			}
+			fmt.Fprintf(&b, "%q", s)
+		}
+		b.WriteString("?")
+	} else {
+		b.WriteString(e.Reason)
+	}
+	if un := e.Unavailable; len(un) > 0 {
+		if len(un) > 5 {
+			un = append(un[:5:5], "...")
+		}
+		b.WriteString(" (discovery failed for " + strings.Join(un, ", ") + ")")
+	}
+	return b.String()
+}
+
+// Is reports whether target is ErrUnknownKind.
+func (e *UnknownKindError) Is(target error) bool { return target == ErrUnknownKind }
+
 // StatusError is a non-2xx answer from the API server, carrying the
 // server's Status (code, reason, message, details).
 type StatusError struct {

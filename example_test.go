@@ -112,7 +112,7 @@ func ExampleNewPod() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := pod.Create(ctx); err != nil {
+	if err := pod.Create(ctx, nil); err != nil {
 		log.Fatal(err)
 	}
 	// Wait, so that the next example finds no pod of this name.

@@ -15,7 +15,10 @@ import (
 )
 
 // TerminalSize is a terminal's size in characters, for ExecOptions.Resize.
-type TerminalSize = wsstream.TerminalSize
+type TerminalSize struct {
+	Width  uint16
+	Height uint16
+}
 
 // ExecOptions are the options of Exec and ExecStream. The zero value runs
 // the command in the default container with no stdin.
@@ -109,8 +112,10 @@ func (p *Pod) ExecStream(ctx context.Context, command []string, o *ExecOptions) 
 	if err != nil {
 		return fmt.Errorf("exec in %s: %w", p, err)
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // ends relayResizes
 	err = wsstream.Exec(ctx, conn, proto, wsstream.ExecOptions{
-		Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, TTY: o.TTY, Resize: o.Resize,
+		Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, TTY: o.TTY, Resize: relayResizes(ctx, o.Resize),
 	})
 	var wee *wsstream.ExitError
 	if errors.As(err, &wee) {
@@ -120,6 +125,34 @@ func (p *Pod) ExecStream(ctx context.Context, command []string, o *ExecOptions) 
 		return fmt.Errorf("exec in %s: %w", p, err)
 	}
 	return nil
+}
+
+// relayResizes passes sizes on to the stream's resize channel until ctx
+// ends, and closes it when sizes is closed. It returns nil for nil.
+func relayResizes(ctx context.Context, sizes <-chan TerminalSize) <-chan wsstream.TerminalSize {
+	if sizes == nil {
+		return nil
+	}
+	out := make(chan wsstream.TerminalSize)
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case s, ok := <-sizes:
+				if !ok {
+					close(out)
+					return
+				}
+				select {
+				case out <- wsstream.TerminalSize(s):
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out
 }
 
 // defaultContainer follows kubectl: the default-container annotation,

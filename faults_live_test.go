@@ -23,7 +23,7 @@ func privateNamespace(ctx context.Context, t *testing.T, cluster *testcluster.Pr
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := o.Create(ctx); err != nil {
+	if err := o.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	c, err := kr8s.NewClient(append([]kr8s.Option{kr8s.WithKubeconfig(cluster.Kubeconfig), kr8s.WithNamespace(ns)}, opts...)...)
@@ -82,7 +82,7 @@ func startWatchView(t *testing.T, c *kr8s.Client) *watchView {
 	v := &watchView{live: map[string]string{}, delivered: map[string]bool{}, done: make(chan struct{})}
 	go func() {
 		defer close(v.done)
-		for ev, err := range kr8s.ConfigMaps.Watch(ctx, &kr8s.WatchOptions{ListOptions: kr8s.ListOptions{API: c}}) {
+		for ev, err := range kr8s.ConfigMaps.Watch(ctx, &kr8s.WatchOptions{API: c}) {
 			v.mu.Lock()
 			if err != nil {
 				v.err = err

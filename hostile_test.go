@@ -330,7 +330,7 @@ func TestHostileHugeItem(t *testing.T) {
 		t.Errorf("List: %d items then %v, want 1 item then a response too large error", n, err)
 	}
 	err = nil
-	for _, e := range Pods.Watch(ctx, &WatchOptions{ListOptions: ListOptions{API: c}, ResourceVersion: "1"}) {
+	for _, e := range Pods.Watch(ctx, &WatchOptions{API: c, ResourceVersion: "1"}) {
 		err = e
 		break
 	}
@@ -421,7 +421,7 @@ func TestHostileSlowlorisHeaders(t *testing.T) {
 	within(t, 4*time.Second, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		for ev, err := range Pods.Watch(ctx, &WatchOptions{ListOptions: ListOptions{API: c}, ResourceVersion: "1"}) {
+		for ev, err := range Pods.Watch(ctx, &WatchOptions{API: c, ResourceVersion: "1"}) {
 			t.Errorf("Watch yielded %v, %v", ev, err)
 		}
 	})
@@ -464,7 +464,7 @@ func TestHostileInvalidUTF8(t *testing.T) {
 			t.Errorf("List: %v: want a name in valid UTF-8", err)
 		}
 	}
-	for ev, err := range Pods.Watch(ctx, &WatchOptions{ListOptions: ListOptions{API: c}, ResourceVersion: "1"}) {
+	for ev, err := range Pods.Watch(ctx, &WatchOptions{API: c, ResourceVersion: "1"}) {
 		if err != nil || !utf8.ValidString(ev.Object.Name()) {
 			t.Errorf("Watch: %v: want a name in valid UTF-8", err)
 		}
@@ -509,7 +509,7 @@ func TestHostileWrongContentType(t *testing.T) {
 		break
 	}
 	wantHTML("List", err)
-	for _, err = range Pods.Watch(ctx, &WatchOptions{ListOptions: ListOptions{API: c}, ResourceVersion: "1"}) {
+	for _, err = range Pods.Watch(ctx, &WatchOptions{API: c, ResourceVersion: "1"}) {
 		break
 	}
 	wantHTML("Watch", err)
@@ -544,7 +544,7 @@ func TestHostileWatchGarbage(t *testing.T) {
 			defer cancel()
 			var err error
 			within(t, 2*time.Second, func() {
-				for ev, e := range Pods.Watch(ctx, &WatchOptions{ListOptions: ListOptions{API: c}, ResourceVersion: "1"}) {
+				for ev, e := range Pods.Watch(ctx, &WatchOptions{API: c, ResourceVersion: "1"}) {
 					if e == nil {
 						t.Errorf("unexpected event %v", ev)
 						continue

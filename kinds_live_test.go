@@ -167,7 +167,7 @@ func TestPodGenTolerateReady(t *testing.T) {
 	}
 	pod.Tolerate("dedicated", "Equal", "web", "NoSchedule")
 	pod.Tolerate("gpu", "Exists", "", "")
-	if err := pod.Create(ctx); err != nil {
+	if err := pod.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -245,12 +245,12 @@ func TestDeploymentPodsReady(t *testing.T) {
 	if d.Ready() {
 		t.Error("a deployment not yet created is Ready")
 	}
-	if err := d.Create(ctx); err != nil {
+	if err := d.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	// A pod with the labels but canary=true is not the deployment's.
 	stray, _ := kr8s.GenPod("stray", "nginx", &kr8s.GenPodOptions{Labels: map[string]string{"app": "web", "tier": "front", "canary": "true"}}, kr8s.WithAPI(c))
-	if err := stray.Create(ctx); err != nil {
+	if err := stray.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -305,7 +305,7 @@ func TestDeploymentPodsReady(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.Create(ctx); err != nil {
+	if err := svc.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	// The service's selector also picks the stray pod once it is Ready.
@@ -331,7 +331,7 @@ func TestSecretData(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(local, want) {
 		t.Errorf("local Data() = %q, %v; want %q", local, err, want)
 	}
-	if err := s.Create(ctx); err != nil {
+	if err := s.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := kr8s.Secrets.Get(ctx, "creds", &kr8s.GetOptions{API: c})
@@ -375,7 +375,7 @@ func TestNodeTaintsUnschedulable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := n.Create(ctx); err != nil {
+	if err := n.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	kindsCleanupDelete(t, "/api/v1/nodes/"+name)

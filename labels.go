@@ -3,7 +3,6 @@ package kr8s
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // Label sets labels and removes the labels named in remove, with one
@@ -38,32 +37,4 @@ func (o *Object) patchMetadataMap(ctx context.Context, field string, set map[str
 		return nil
 	}
 	return o.Patch(ctx, map[string]any{"metadata": map[string]any{field: m}}, &PatchOptions{Type: MergePatch})
-}
-
-// ParseLabelArgs reads kubectl-style label and annotation arguments:
-// "key=value" sets a key and "key-" removes it.
-//
-//	set, remove, err := kr8s.ParseLabelArgs([]string{"tier=web", "canary-"})
-func ParseLabelArgs(args []string) (set map[string]string, remove []string, err error) {
-	set = map[string]string{}
-	for _, a := range args {
-		if k, v, ok := strings.Cut(a, "="); ok {
-			if k == "" {
-				return nil, nil, fmt.Errorf("invalid argument %q: want key=value or key-", a)
-			}
-			set[k] = v
-			continue
-		}
-		if k, ok := strings.CutSuffix(a, "-"); ok && k != "" {
-			remove = append(remove, k)
-			continue
-		}
-		return nil, nil, fmt.Errorf("invalid argument %q: want key=value to set or key- to remove", a)
-	}
-	for _, k := range remove {
-		if _, ok := set[k]; ok {
-			return nil, nil, fmt.Errorf("cannot both set and remove %q", k)
-		}
-	}
-	return set, remove, nil
 }

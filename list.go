@@ -75,6 +75,39 @@ func badSelectorRune(r rune) bool {
 	return r == ',' || r == '=' || r == '!' || unicode.IsSpace(r)
 }
 
+// api returns o.API; o may be nil.
+func (o *ListOptions) api() *Client {
+	if o == nil {
+		return nil
+	}
+	return o.API
+}
+
+// namespace returns o.Namespace; o may be nil.
+func (o *ListOptions) namespace() string {
+	if o == nil {
+		return ""
+	}
+	return o.Namespace
+}
+
+// forNames checks options used to read named objects: selectors do not
+// apply, and a name needs one namespace. o may be nil.
+func (o *ListOptions) forNames(verb, plural string) error {
+	if o == nil {
+		return nil
+	}
+	if q, err := o.query(); err != nil {
+		return fmt.Errorf("%s %s: %w", verb, plural, err)
+	} else if len(q) > 0 {
+		return fmt.Errorf("%s %s: names and selectors do not mix; give one or the other", verb, plural)
+	}
+	if o.Namespace == AllNamespaces {
+		return fmt.Errorf("%s %s: a name needs one namespace, not AllNamespaces", verb, plural)
+	}
+	return nil
+}
+
 // query builds the list query; it is shared by watch.
 func (o *ListOptions) query() (url.Values, error) {
 	q := url.Values{}
@@ -317,9 +350,15 @@ func (k *Kind) readPage(c *Client, f *pageFetch, r Request, next func(cont strin
 //	for pod, err := range kr8s.Pods.List(ctx, &kr8s.ListOptions{LabelSelector: "app=web"}) {
 func (k *KindOf[T]) List(ctx context.Context, o *ListOptions) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
+		wrap, err := k.wrapper()
+		if err != nil {
+			var zero T
+			yield(zero, err)
+			return
+		}
 		stopped := false
-		_, err := k.list(ctx, o, func(obj *Object) bool {
-			if !yield(k.wrap(obj), nil) {
+		_, err = k.list(ctx, bind(o, k.api, listAPI), func(obj *Object) bool {
+			if !yield(wrap(obj), nil) {
 				stopped = true
 				return false
 			}
@@ -332,11 +371,17 @@ func (k *KindOf[T]) List(ctx context.Context, o *ListOptions) iter.Seq2[T, error
 	}
 }
 
+func listAPI(o *ListOptions) **Client { return &o.API }
+
 // ListAll reads every object into a slice.
 func (k *KindOf[T]) ListAll(ctx context.Context, o *ListOptions) ([]T, error) {
+	wrap, err := k.wrapper()
+	if err != nil {
+		return nil, err
+	}
 	var out []T
-	_, err := k.list(ctx, o, func(obj *Object) bool {
-		out = append(out, k.wrap(obj))
+	_, err = k.list(ctx, bind(o, k.api, listAPI), func(obj *Object) bool {
+		out = append(out, wrap(obj))
 		return true
 	})
 	if err != nil {

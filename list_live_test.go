@@ -22,7 +22,7 @@ func createConfigMaps(t *testing.T, c *kr8s.Client, n int, labels map[string]any
 		if err != nil {
 			return err
 		}
-		return cm.Create(context.Background())
+		return cm.Create(context.Background(), nil)
 	})
 }
 

@@ -107,10 +107,14 @@ func (o *Object) ensureKind(ctx context.Context) error {
 	if want.Group != "" {
 		name += "." + want.Group
 	}
-	k, err := c.LookupKind(ctx, name+"/"+want.Version)
-	if err == nil && (k.Kind != want.Kind || k.Group != want.Group || k.Version != want.Version) {
-		// The name matched another resource's plural or short name.
-		k, err = exactKind(ctx, c, want)
+	r, err := c.LookupResource(ctx, name+"/"+want.Version)
+	var k *Kind
+	if err == nil {
+		k = r.AsKind()
+		if k.Kind != want.Kind || k.Group != want.Group || k.Version != want.Version {
+			// The name matched another resource's plural or short name.
+			k, err = exactKind(ctx, c, want)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", want.GroupVersion(), want.Kind, err)
@@ -131,7 +135,7 @@ func exactKind(ctx context.Context, c *Client, k *Kind) (*Kind, error) {
 			return r.AsKind(), nil
 		}
 	}
-	return nil, fmt.Errorf("%w %s in %s: the server does not serve it", ErrUnknownKind, k.Kind, k.GroupVersion())
+	return nil, &UnknownKindError{Name: k.Kind, Reason: "the server does not serve it in " + k.GroupVersion()}
 }
 
 // YAML returns the object as YAML, laid out like kubectl -o yaml:

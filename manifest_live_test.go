@@ -187,7 +187,7 @@ func TestCreateAllCRDAndCustomResources(t *testing.T) {
 		t.Errorf("custom kind after CreateAll: %+v", k)
 	}
 
-	widgets, err := kr8s.Get(ctx, "widgets."+group, []string{"alpha", "beta"}, &kr8s.GetAllOptions{ListOptions: kr8s.ListOptions{API: c, Namespace: ns}})
+	widgets, err := kr8s.Get(ctx, "widgets."+group, []string{"alpha", "beta"}, &kr8s.ListOptions{API: c, Namespace: ns})
 	if err != nil {
 		t.Fatal(err)
 	}

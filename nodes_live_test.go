@@ -132,7 +132,7 @@ func TestNodeDrain(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, o := range []*kr8s.Object{dep.Object, ds.Object, pdb.Object} {
-		if err := o.Create(ctx); err != nil {
+		if err := o.Create(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -154,7 +154,7 @@ func TestNodeDrain(t *testing.T) {
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	go func() {
 		ready, low, started := map[string]bool{}, 3, false
-		for ev, err := range kr8s.Pods.Watch(watchCtx, &kr8s.WatchOptions{ListOptions: kr8s.ListOptions{API: c, LabelSelector: "app=drain"}}) {
+		for ev, err := range kr8s.Pods.Watch(watchCtx, &kr8s.WatchOptions{API: c, LabelSelector: "app=drain"}) {
 			if err != nil {
 				break
 			}

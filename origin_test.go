@@ -149,7 +149,7 @@ func TestRedirectToOtherOriginRefused(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			return p.Create(ctx)
+			return p.Create(ctx, nil)
 		},
 		"exec upgrade": func(ctx context.Context, c *Client) error {
 			p, err := Pods.New(map[string]any{"metadata": map[string]any{"name": "web", "namespace": "default"},

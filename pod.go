@@ -89,7 +89,7 @@ type GenPodOptions struct {
 // running image (kr8s's Pod.gen). o may be nil.
 //
 //	pod, err := kr8s.GenPod("web", "nginx:1.27", &kr8s.GenPodOptions{Ports: []int{80}})
-//	err = pod.Create(ctx)
+//	err = pod.Create(ctx, nil)
 func GenPod(name, image string, o *GenPodOptions, opts ...ObjectOption) (*Pod, error) {
 	if o == nil {
 		o = &GenPodOptions{}

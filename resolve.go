@@ -2,16 +2,11 @@ package kr8s
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"unicode"
 )
-
-// ErrUnknownKind is matched (errors.Is) by the error LookupKind returns
-// for a name the server does not serve.
-var ErrUnknownKind = errors.New("unknown kind")
 
 // maxKindName bounds a name to resolve; longer input is an error.
 const maxKindName = 512
@@ -34,14 +29,29 @@ const maxKindName = 512
 //
 // Discovery comes from the client's cache; a name not found there refreshes
 // it from the server once, so that new CRDs are found. An unknown name
-// gives an error matching ErrUnknownKind that suggests close matches. For
-// "pod/web" style TYPE/NAME arguments, split them with ParseTypeName first.
-func (c *Client) LookupKind(ctx context.Context, name string) (*Kind, error) {
+// gives an *UnknownKindError (errors.Is(err, ErrUnknownKind)) with the
+// close matches in its Suggestions. For "pod/web" style TYPE/NAME
+// arguments, split them with ParseTypeName first.
+//
+// The kind it returns has the verbs of a typed kind (Get, List, Watch,
+// New, Table), returning *Object, and uses c unless their options name
+// another client.
+func (c *Client) LookupKind(ctx context.Context, name string) (*KindOf[*Object], error) {
 	r, err := c.LookupResource(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	return r.AsKind(), nil
+	return &KindOf[*Object]{Kind: *r.AsKind(), api: c}, nil
+}
+
+// LookupKind resolves a kind name with the default client, API(); see
+// Client.LookupKind.
+func LookupKind(ctx context.Context, name string) (*KindOf[*Object], error) {
+	c, err := API()
+	if err != nil {
+		return nil, err
+	}
+	return c.LookupKind(ctx, name)
 }
 
 // LookupResource resolves a name like LookupKind and returns everything
@@ -72,7 +82,7 @@ func (c *Client) LookupResource(ctx context.Context, name string) (*APIResource,
 			return r, nil
 		}
 	}
-	return nil, unknownKindError(name, queries, s)
+	return nil, unknownKindError(name, s)
 }
 
 // ParseTypeName splits a TYPE/NAME argument, such as "pod/web" or
@@ -119,21 +129,21 @@ func parseKindName(s string) ([]kindQuery, error) {
 	orig := s
 	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "" {
-		return nil, fmt.Errorf("%w %q: empty name; want a kind such as \"pod\" or \"deployment.apps\"", ErrUnknownKind, orig)
+		return nil, &UnknownKindError{Name: orig, Reason: `empty name; want a kind such as "pod" or "deployment.apps"`}
 	}
 	if len(s) > maxKindName || badChars(s) {
-		return nil, fmt.Errorf("%w %q: not a kind name", ErrUnknownKind, truncate(orig, 64))
+		return nil, &UnknownKindError{Name: truncate(orig, 64), Reason: "not a kind name"}
 	}
 	version := ""
 	if i := strings.IndexByte(s, '/'); i >= 0 {
 		s, version = s[:i], s[i+1:]
 		if version == "" || strings.Contains(version, "/") {
-			return nil, fmt.Errorf("%w %q: want KIND[.GROUP][/VERSION]; for TYPE/NAME use ParseTypeName", ErrUnknownKind, orig)
+			return nil, &UnknownKindError{Name: orig, Reason: "want KIND[.GROUP][/VERSION]; for TYPE/NAME use ParseTypeName"}
 		}
 	}
 	parts := strings.SplitN(s, ".", 3)
 	if parts[0] == "" {
-		return nil, fmt.Errorf("%w %q: empty kind", ErrUnknownKind, orig)
+		return nil, &UnknownKindError{Name: orig, Reason: "empty kind"}
 	}
 	var qs []kindQuery
 	switch len(parts) {
@@ -242,29 +252,18 @@ func containsFold(list []string, s string) bool {
 	return false
 }
 
-// unknownKindError builds `unknown kind "deploymnet": did you mean
-// "deployment"?`.
-func unknownKindError(name string, qs []kindQuery, s *discoverySnapshot) error {
+// unknownKindError explains a name that matched nothing: `unknown kind
+// "deploymnet": did you mean "deployment"?`.
+func unknownKindError(name string, s *discoverySnapshot) error {
 	in := strings.ToLower(strings.TrimSpace(name))
-	var hint string
-	if sugg := suggestKinds(in, s.all); len(sugg) > 0 {
-		quoted := make([]string, len(sugg))
-		for i, v := range sugg {
-			quoted[i] = fmt.Sprintf("%q", v)
-		}
-		hint = "did you mean " + strings.Join(quoted, " or ") + "?"
-	} else if _, v, ok := strings.Cut(in, "/"); ok && !looksLikeVersion(v) {
-		hint = fmt.Sprintf("%q is not an API version; for TYPE/NAME use ParseTypeName", v)
+	e := &UnknownKindError{Name: name, Suggestions: suggestKinds(in, s.all)}
+	if _, v, ok := strings.Cut(in, "/"); ok && !looksLikeVersion(v) {
+		e.Reason = fmt.Sprintf("%q is not an API version; for TYPE/NAME use ParseTypeName", v)
 	} else {
-		hint = "the server has no such resource type; APIResources lists them"
+		e.Reason = "the server has no such resource type; APIResources lists them"
 	}
-	if un := s.unavailable(); len(un) > 0 {
-		if len(un) > 5 {
-			un = append(un[:5:5], "...")
-		}
-		hint += " (discovery failed for " + strings.Join(un, ", ") + ")"
-	}
-	return fmt.Errorf("%w %q: %s", ErrUnknownKind, name, hint)
+	e.Unavailable = s.unavailable()
+	return e
 }
 
 // suggestKinds returns up to three of the names nearest to in, written in

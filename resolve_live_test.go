@@ -188,7 +188,7 @@ func TestResolveLiveNames(t *testing.T) {
 			k, err := c.LookupKind(ctx, kindName)
 			switch {
 			case err == nil:
-				got = res(k.GroupVersion(), k.Plural, k.Kind, k.Namespaced)
+				got = res(k.GroupVersion(), k.Plural, k.Kind.Kind, k.Namespaced)
 			case !errors.Is(err, kr8s.ErrUnknownKind):
 				t.Fatalf("LookupKind(%q): %v", kindName, err)
 			}

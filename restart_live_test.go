@@ -47,7 +47,7 @@ func TestWatchSurvivesAPIServerRestarts(t *testing.T) {
 	relists := 0
 	done := make(chan error, 1)
 	go func() {
-		for ev, err := range kr8s.ConfigMaps.Watch(ctx, &kr8s.WatchOptions{ListOptions: kr8s.ListOptions{API: c}}) {
+		for ev, err := range kr8s.ConfigMaps.Watch(ctx, &kr8s.WatchOptions{API: c}) {
 			if err != nil {
 				done <- err
 				return
@@ -87,7 +87,7 @@ func TestWatchSurvivesAPIServerRestarts(t *testing.T) {
 			if err != nil {
 				return "", err
 			}
-			err = cm.Create(ctx)
+			err = cm.Create(ctx, nil)
 			if err != nil {
 				return "", err
 			}
@@ -126,7 +126,7 @@ func TestWatchSurvivesAPIServerRestarts(t *testing.T) {
 		next()
 	}
 	last, _ := kr8s.NewConfigMap(map[string]any{"metadata": map[string]any{"name": "zz-done"}}, kr8s.WithAPI(c))
-	retryWrite(ctx, t, "create zz-done", func() (string, error) { return "", last.Create(ctx) },
+	retryWrite(ctx, t, "create zz-done", func() (string, error) { return "", last.Create(ctx, nil) },
 		func(err error) bool { return errors.Is(err, kr8s.ErrAlreadyExists) })
 	if err := <-done; err != nil {
 		t.Fatal(err)

@@ -51,9 +51,9 @@ func (o *Object) waitScaled(ctx context.Context, replicas int) error {
 	}
 	done, gone := false, false
 	err = o.kind.watch(ctx, &WatchOptions{
-		ListOptions: ListOptions{API: c, Namespace: nsOr(o.Namespace(), c)},
-		Name:        o.Name(),
-	}, func(t EventType, obj *Object) bool {
+		API: c, Namespace: nsOr(o.Namespace(), c),
+		Name: o.Name(),
+	}, nil, func(t EventType, obj *Object) bool {
 		switch t {
 		case Added, Modified:
 			o.setRaw(obj.m())

@@ -237,7 +237,7 @@ func (l *leakChecker) exercise(where string, c *Client) {
 			// A watch rides out connection errors until its context ends.
 			ctx, cancel := context.WithTimeout(ctx, time.Second)
 			defer cancel()
-			for _, err := range Pods.Watch(ctx, &WatchOptions{ListOptions: ListOptions{API: c}, ResourceVersion: "1"}) {
+			for _, err := range Pods.Watch(ctx, &WatchOptions{API: c, ResourceVersion: "1"}) {
 				return err
 			}
 			return errWatchEnded
@@ -247,7 +247,7 @@ func (l *leakChecker) exercise(where string, c *Client) {
 			if err != nil {
 				return err
 			}
-			return p.Create(ctx)
+			return p.Create(ctx, nil)
 		},
 		"Call with Authorization": func() error {
 			_, err := c.Call(ctx, http.MethodGet, Request{Base: "/version", Header: http.Header{"Authorization": {"Bearer " + sentinelHeaderToken}}})

@@ -81,7 +81,7 @@ func TestServiceAndDeploymentStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, o := range []*kr8s.Object{dep.Object, svc.Object} {
-		if err := o.Create(ctx); err != nil {
+		if err := o.Create(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

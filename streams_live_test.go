@@ -37,7 +37,7 @@ func runningPod(t *testing.T, name string, command ...any) (*kr8s.Client, *kr8s.
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := pod.Create(ctx); err != nil {
+	if err := pod.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := pod.Wait(ctx, "condition=Ready"); err != nil {

@@ -61,37 +61,36 @@ type TableRow struct {
 // Table reads the kind's objects as the server prints them (server-side
 // printing, as kubectl get does): the named objects, one GET each, or
 // without names the whole list, paged with limit and continue and merged
-// into one Table. namespace overrides o.Namespace when set; o's selectors
-// apply to a list and are an error with names. o may be nil.
+// into one Table. o's selectors apply to a list and are an error with
+// names; o.API picks the client. o may be nil.
 //
 // A server that cannot print the kind (some aggregated API servers)
 // answers with plain JSON; Table then gives kubectl's default columns,
 // Name and Created At.
-func (c *Client) Table(ctx context.Context, kind *Kind, namespace string, names []string, o *ListOptions) (*Table, error) {
+//
+//	t, err := kr8s.Pods.Table(ctx, nil, &kr8s.ListOptions{Namespace: "default"})
+func (k *KindOf[T]) Table(ctx context.Context, names []string, o *ListOptions) (*Table, error) {
+	if _, err := k.wrapper(); err != nil {
+		return nil, err
+	}
+	o = bind(o, k.api, listAPI)
+	c, err := k.client(o.api())
+	if err != nil {
+		return nil, err
+	}
+	if len(names) > 0 {
+		if err := o.forNames("table", k.Plural); err != nil {
+			return nil, err
+		}
+	}
 	lo := ListOptions{}
 	if o != nil {
 		lo = *o
 	}
-	if namespace != "" {
-		lo.Namespace = namespace
-	}
-	if !kind.resolved() {
-		return nil, fmt.Errorf("table %s: the kind has no resource name (Plural)", kind.Kind)
-	}
-	q, err := lo.query()
-	if err != nil {
-		return nil, fmt.Errorf("table %s: %w", kind.Plural, err)
-	}
-	selectors := len(q) > 0
-	q.Set("includeObject", "Metadata")
+	kind := &k.Kind
 	t := &Table{}
 	if len(names) > 0 {
-		if selectors {
-			return nil, fmt.Errorf("table %s: names and selectors do not mix; give one or the other", kind.Plural)
-		}
-		if lo.Namespace == AllNamespaces {
-			return nil, fmt.Errorf("table %s: a name needs one namespace, not AllNamespaces", kind.Plural)
-		}
+		q := url.Values{"includeObject": {"Metadata"}}
 		for _, name := range names {
 			if name == "" {
 				return nil, fmt.Errorf("table %s: empty name", kind.Plural)
@@ -104,7 +103,8 @@ func (c *Client) Table(ctx context.Context, kind *Kind, namespace string, names 
 		}
 		return t, nil
 	}
-	if q, err = lo.pagedQuery(); err != nil {
+	q, err := lo.pagedQuery()
+	if err != nil {
 		return nil, fmt.Errorf("table %s: %w", kind.Plural, err)
 	}
 	q.Set("includeObject", "Metadata")
@@ -118,22 +118,6 @@ func (c *Client) Table(ctx context.Context, kind *Kind, namespace string, names 
 		return nil, err
 	}
 	return t, nil
-}
-
-// Table reads the kind's objects as the server prints them, with the
-// client in o.API or else API(); see Client.Table.
-//
-//	t, err := kr8s.Pods.Table(ctx, nil, &kr8s.ListOptions{Namespace: "default"})
-func (k *Kind) Table(ctx context.Context, names []string, o *ListOptions) (*Table, error) {
-	var api *Client
-	if o != nil {
-		api = o.API
-	}
-	c, err := k.client(api)
-	if err != nil {
-		return nil, err
-	}
-	return c.Table(ctx, k, "", names, o)
 }
 
 // tablePage reads one Table response into t and returns its continue

@@ -23,7 +23,7 @@ func TestTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := pod.Create(ctx); err != nil {
+		if err := pod.Create(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -60,7 +60,7 @@ func TestTable(t *testing.T) {
 
 	t.Run("list paged", func(t *testing.T) {
 		n := rc.count()
-		tab, err := c.Table(ctx, &kr8s.Pods.Kind, "", nil, &kr8s.ListOptions{Limit: 1, LabelSelector: "app=" + ns})
+		tab, err := kr8s.Pods.Table(ctx, nil, &kr8s.ListOptions{API: c, Limit: 1, LabelSelector: "app=" + ns})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +80,7 @@ func TestTable(t *testing.T) {
 		check(t, tab, []string{"p3", "p1"})
 	})
 	t.Run("all namespaces", func(t *testing.T) {
-		tab, err := c.Table(ctx, &kr8s.Pods.Kind, kr8s.AllNamespaces, nil, &kr8s.ListOptions{LabelSelector: "app=" + ns})
+		tab, err := kr8s.Pods.Table(ctx, nil, &kr8s.ListOptions{API: c, Namespace: kr8s.AllNamespaces, LabelSelector: "app=" + ns})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,10 +89,10 @@ func TestTable(t *testing.T) {
 		}
 	})
 	t.Run("errors", func(t *testing.T) {
-		if _, err := c.Table(ctx, &kr8s.Pods.Kind, "", []string{"p1"}, &kr8s.ListOptions{LabelSelector: "a=b"}); err == nil {
+		if _, err := kr8s.Pods.Table(ctx, []string{"p1"}, &kr8s.ListOptions{API: c, LabelSelector: "a=b"}); err == nil {
 			t.Error("names with a selector: no error")
 		}
-		if _, err := c.Table(ctx, &kr8s.Pods.Kind, "", []string{"nope"}, nil); err == nil {
+		if _, err := kr8s.Pods.Table(ctx, []string{"nope"}, &kr8s.ListOptions{API: c}); err == nil {
 			t.Error("a missing pod: no error")
 		}
 	})

@@ -115,7 +115,7 @@ func TestThrottlingAndOutages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cm.Create(ctx); err != nil {
+	if err := cm.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -162,7 +162,7 @@ func TestThrottlingAndOutages(t *testing.T) {
 	for _, code := range []int{429, 503} {
 		f.set([]int{code, code, code}, false)
 		cm, _ := kr8s.NewConfigMap(map[string]any{"metadata": map[string]any{"name": fmt.Sprint("refused-", code)}}, kr8s.WithAPI(c))
-		err := cm.Create(ctx)
+		err := cm.Create(ctx, nil)
 		answered, reached := f.counts()
 		if err == nil || answered[code] != 1 || reached["POST"] != 0 {
 			t.Fatalf("create answered %d: err %v, %v answered, %v reached; want one attempt and an error", code, err, answered, reached)
@@ -170,7 +170,7 @@ func TestThrottlingAndOutages(t *testing.T) {
 	}
 	f.set(nil, true)
 	lost, _ := kr8s.NewConfigMap(map[string]any{"metadata": map[string]any{"name": "lost-answer"}}, kr8s.WithAPI(c))
-	err = lost.Create(ctx)
+	err = lost.Create(ctx, nil)
 	_, reached = f.counts()
 	if !errors.Is(err, kr8s.ErrServerError) || reached["POST"] != 1 {
 		t.Fatalf("create with its answer lost: %v, %d POSTs reached the server; want a 503 error and one POST", err, reached["POST"])

@@ -37,7 +37,7 @@ func createConfigMapsNamed(t *testing.T, c *kr8s.Client, names ...string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := cm.Create(context.Background()); err != nil {
+		if err := cm.Create(context.Background(), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -48,7 +48,7 @@ func TestTwinsGet(t *testing.T) {
 	ctx := context.Background()
 	c, rc, ns := twinsClient(t)
 	createConfigMapsNamed(t, c, "a", "b", "c")
-	opts := &kr8s.GetAllOptions{ListOptions: kr8s.ListOptions{API: c}}
+	opts := &kr8s.ListOptions{API: c}
 	// Warm discovery, so that only Get's own requests are counted.
 	if _, err := c.LookupKind(ctx, "cm"); err != nil {
 		t.Fatal(err)
@@ -72,7 +72,7 @@ func TestTwinsGet(t *testing.T) {
 
 	// Without names: one LIST, with selectors.
 	n = rc.count()
-	objs, err = kr8s.Get(ctx, "configmaps", nil, &kr8s.GetAllOptions{ListOptions: kr8s.ListOptions{API: c, LabelSelector: "app=twins", FieldSelector: "metadata.name!=b"}})
+	objs, err = kr8s.Get(ctx, "configmaps", nil, &kr8s.ListOptions{API: c, LabelSelector: "app=twins", FieldSelector: "metadata.name!=b"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestTwinsGet(t *testing.T) {
 	if _, err := kr8s.Get(ctx, "cm", []string{"a", "missing"}, opts); !errors.Is(err, kr8s.ErrNotFound) {
 		t.Errorf("Get of a missing name: %v, want ErrNotFound", err)
 	}
-	if _, err := kr8s.Get(ctx, "cm", []string{"a"}, &kr8s.GetAllOptions{ListOptions: kr8s.ListOptions{API: c, LabelSelector: "app=x"}}); err == nil {
+	if _, err := kr8s.Get(ctx, "cm", []string{"a"}, &kr8s.ListOptions{API: c, LabelSelector: "app=x"}); err == nil {
 		t.Error("names with a selector: no error")
 	}
 	if _, err := kr8s.Get(ctx, "confgimap", nil, opts); !errors.Is(err, kr8s.ErrUnknownKind) || !strings.Contains(err.Error(), "configmap") {
@@ -108,7 +108,7 @@ func TestTwinsWatch(t *testing.T) {
 	c, _, _ := twinsClient(t)
 	createConfigMapsNamed(t, c, "before")
 	var got []string
-	for ev, err := range kr8s.Watch(ctx, "configmaps", &kr8s.WatchOptions{ListOptions: kr8s.ListOptions{API: c, LabelSelector: "app=twins"}}) {
+	for ev, err := range kr8s.Watch(ctx, "configmaps", &kr8s.WatchOptions{API: c, LabelSelector: "app=twins"}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,7 +123,7 @@ func TestTwinsWatch(t *testing.T) {
 	if want := []string{"ADDED before", "ADDED after"}; !slices.Equal(got, want) {
 		t.Errorf("events %v, want %v", got, want)
 	}
-	for _, err := range kr8s.Watch(ctx, "nosuchkind", &kr8s.WatchOptions{ListOptions: kr8s.ListOptions{API: c}}) {
+	for _, err := range kr8s.Watch(ctx, "nosuchkind", &kr8s.WatchOptions{API: c}) {
 		if !errors.Is(err, kr8s.ErrUnknownKind) {
 			t.Errorf("Watch of an unknown kind: %v, want ErrUnknownKind", err)
 		}

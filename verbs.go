@@ -9,9 +9,24 @@ import (
 	"net/url"
 )
 
+// CreateOptions are the options of Create. The zero value is a plain
+// create.
+type CreateOptions struct {
+	// DryRun asks the server to check the object without saving it; the
+	// object still takes the server's answer.
+	DryRun bool
+	// FieldManager names the writer in .metadata.managedFields. Empty
+	// lets the server pick one from the user agent.
+	FieldManager string
+}
+
 // Create creates the object on the server and refreshes it from the
-// answer. The namespace is the object's own, else the client's.
-func (o *Object) Create(ctx context.Context) error {
+// answer. The namespace is the object's own, else the client's. opts may
+// be nil.
+func (o *Object) Create(ctx context.Context, opts *CreateOptions) error {
+	if opts == nil {
+		opts = &CreateOptions{}
+	}
 	if err := o.ensureKind(ctx); err != nil {
 		return err
 	}
@@ -25,6 +40,7 @@ func (o *Object) Create(ctx context.Context) error {
 	}
 	r := o.kind.request(c, o.Namespace(), "")
 	r.Body = bodyReader(body)
+	r.Query = writeQuery(opts.DryRun, opts.FieldManager)
 	var out map[string]any
 	if err := c.doJSON(ctx, http.MethodPost, r, &out); err != nil {
 		return err

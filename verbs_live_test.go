@@ -114,7 +114,7 @@ func (e *verbEnv) configMap(name string, data map[string]any) *kr8s.Object {
 func (e *verbEnv) createConfigMap(name string, data map[string]any) *kr8s.Object {
 	e.t.Helper()
 	cm := e.configMap(name, data)
-	if err := cm.Create(e.ctx); err != nil {
+	if err := cm.Create(e.ctx, nil); err != nil {
 		e.t.Fatal(err)
 	}
 	return cm
@@ -199,7 +199,7 @@ func TestVerbExistsAndRefresh(t *testing.T) {
 	if err := cm.Refresh(e.ctx); !errors.Is(err, kr8s.ErrNotFound) {
 		t.Fatalf("Refresh of a missing object = %v; want ErrNotFound", err)
 	}
-	if err := cm.Create(e.ctx); err != nil {
+	if err := cm.Create(e.ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	cm.Raw()["data"].(map[string]any)["local"] = "unsaved"
@@ -348,7 +348,7 @@ func TestPatch(t *testing.T) {
 
 	t.Run("strategic keeps other containers", func(t *testing.T) {
 		d := e.deployment("strategic", 0, "web", "sidecar")
-		if err := d.Create(e.ctx); err != nil {
+		if err := d.Create(e.ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 		patch := map[string]any{"spec": map[string]any{"template": map[string]any{"spec": map[string]any{
@@ -382,7 +382,7 @@ func TestPatch(t *testing.T) {
 
 	t.Run("status subresource", func(t *testing.T) {
 		d := e.deployment("status", 0)
-		if err := d.Create(e.ctx); err != nil {
+		if err := d.Create(e.ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 		cond := map[string]any{"type": "Kr8sTest", "status": "True", "reason": "Patched", "message": "by the test"}
@@ -416,7 +416,7 @@ func TestPatch(t *testing.T) {
 
 	t.Run("scale subresource", func(t *testing.T) {
 		d := e.deployment("scale-patch", 0)
-		if err := d.Create(e.ctx); err != nil {
+		if err := d.Create(e.ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := d.Patch(e.ctx, `{"spec":{"replicas":2}}`, &kr8s.PatchOptions{Subresource: "scale"}); err != nil {
@@ -655,7 +655,7 @@ func TestDelete(t *testing.T) {
 	t.Run("wait returns only when gone", func(t *testing.T) {
 		cm := e.configMap("finalized", nil)
 		cm.Raw()["metadata"].(map[string]any)["finalizers"] = []any{"kr8s.test/block"}
-		if err := cm.Create(e.ctx); err != nil {
+		if err := cm.Create(e.ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { // so that a failure cannot leave the namespace stuck
@@ -707,7 +707,7 @@ func TestDelete(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := pod.Create(e.ctx); err != nil {
+		if err := pod.Create(e.ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() {
@@ -748,7 +748,7 @@ func TestDelete(t *testing.T) {
 
 	t.Run("orphan keeps the ReplicaSet", func(t *testing.T) {
 		d := e.deployment("orphan", 0)
-		if err := d.Create(e.ctx); err != nil {
+		if err := d.Create(e.ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 		rsOf(t, "orphan")
@@ -771,7 +771,7 @@ func TestDelete(t *testing.T) {
 
 	t.Run("background deletes the ReplicaSet", func(t *testing.T) {
 		d := e.deployment("background", 0)
-		if err := d.Create(e.ctx); err != nil {
+		if err := d.Create(e.ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 		rsOf(t, "background")
@@ -783,7 +783,7 @@ func TestDelete(t *testing.T) {
 
 	t.Run("foreground with wait deletes the ReplicaSet first", func(t *testing.T) {
 		d := e.deployment("foreground", 0)
-		if err := d.Create(e.ctx); err != nil {
+		if err := d.Create(e.ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 		rsOf(t, "foreground")
@@ -805,7 +805,7 @@ func TestLabelAndAnnotate(t *testing.T) {
 	cm := e.configMap("labelled", nil)
 	cm.Raw()["metadata"].(map[string]any)["labels"] = map[string]any{"a": "1", "b": "2"}
 	cm.Raw()["metadata"].(map[string]any)["annotations"] = map[string]any{"x": "1", "y": "2"}
-	if err := cm.Create(e.ctx); err != nil {
+	if err := cm.Create(e.ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -831,39 +831,6 @@ func TestLabelAndAnnotate(t *testing.T) {
 	}
 	if err := cm.Label(e.ctx, map[string]string{"bad key!": "1"}); !errors.Is(err, kr8s.ErrInvalid) {
 		t.Fatalf("an invalid label key = %v; want ErrInvalid", err)
-	}
-}
-
-func TestLabelArgs(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		args    []string
-		set     map[string]string
-		remove  []string
-		wantErr bool
-	}{
-		{args: []string{"a=b", "c-"}, set: map[string]string{"a": "b"}, remove: []string{"c"}},
-		{args: []string{"app.kubernetes.io/name=web", "empty="}, set: map[string]string{"app.kubernetes.io/name": "web", "empty": ""}},
-		{args: []string{"a=b=c"}, set: map[string]string{"a": "b=c"}},
-		{args: nil, set: map[string]string{}},
-		{args: []string{"a"}, wantErr: true},
-		{args: []string{"-"}, wantErr: true},
-		{args: []string{"=b"}, wantErr: true},
-		{args: []string{"a=1", "a-"}, wantErr: true},
-	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			set, remove, err := kr8s.ParseLabelArgs(tt.args)
-			if tt.wantErr {
-				if err == nil {
-					t.Fatalf("want an error, got %v %v", set, remove)
-				}
-				return
-			}
-			if err != nil || !reflect.DeepEqual(set, tt.set) || !reflect.DeepEqual(remove, tt.remove) {
-				t.Fatalf("got %v %v %v; want %v %v", set, remove, err, tt.set, tt.remove)
-			}
-		})
 	}
 }
 
@@ -932,7 +899,7 @@ func TestScale(t *testing.T) {
 	t.Parallel()
 	e := newVerbEnv(t)
 	d := e.deployment("scaled", 1)
-	if err := d.Create(e.ctx); err != nil {
+	if err := d.Create(e.ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	if n, ok := d.Replicas(); !ok || n != 1 {
@@ -990,7 +957,7 @@ func TestScale(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := quota.Create(e.ctx); err != nil {
+		if err := quota.Create(e.ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 		e.eventually(30*time.Second, "the quota is in force", func() (bool, error) {
@@ -1000,7 +967,7 @@ func TestScale(t *testing.T) {
 			return verbField(quota, "status", "hard", "pods") != nil, nil
 		})
 		stuck := e.deployment("stuck", 0)
-		if err := stuck.Create(e.ctx); err != nil {
+		if err := stuck.Create(e.ctx, nil); err != nil {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithTimeout(e.ctx, 3*time.Second)
@@ -1074,11 +1041,7 @@ func ExampleObject_Label() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	set, remove, err := kr8s.ParseLabelArgs([]string{"tier=frontend", "canary-"})
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := pod.Label(ctx, set, remove...); err != nil {
+	if err := pod.Label(ctx, map[string]string{"tier": "frontend"}, "canary"); err != nil {
 		log.Fatal(err)
 	}
 }

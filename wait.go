@@ -197,17 +197,17 @@ func (o *Object) wait(ctx context.Context, all bool, conditions []string, uid st
 	what := fmt.Sprintf("wait for %s %s", o, strings.Join(conditions, ", "))
 	done := false
 	var werr error
-	wo := &WatchOptions{Name: o.Name(), ListOptions: ListOptions{API: c, Namespace: o.Namespace()}}
+	wo := &WatchOptions{Name: o.Name(), API: c, Namespace: o.Namespace()}
 	// The watch starts from a list; an object already gone shows as an
 	// empty list, not as an event.
-	wo.listed = func(n int) bool {
+	listed := func(n int) bool {
 		if n == 0 && waitsForDelete {
 			done = true
 			return false
 		}
 		return true
 	}
-	err = o.kind.watch(ctx, wo,
+	err = o.kind.watch(ctx, wo, listed,
 		func(t EventType, obj *Object) bool {
 			switch t {
 			case Relisted:

@@ -46,7 +46,7 @@ func TestWaitConditions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := dep.Create(ctx); err != nil {
+	if err := dep.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("deployment", func(t *testing.T) {
@@ -65,7 +65,7 @@ func TestWaitConditions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := pod.Create(ctx); err != nil {
+	if err := pod.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("pod", func(t *testing.T) {
@@ -93,7 +93,7 @@ func TestWaitConditions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := job.Create(ctx); err != nil {
+	if err := job.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("job", func(t *testing.T) {

@@ -43,16 +43,42 @@ type Event[T any] struct {
 // WatchOptions are the options of Watch. The zero value watches the
 // client's namespace from the current state.
 type WatchOptions struct {
-	ListOptions
+	// API is the client to use; nil means API().
+	API *Client
+	// Namespace defaults to the client's; AllNamespaces watches them all.
+	Namespace string
 	// Name watches one object.
 	Name string
+	// LabelSelector is a selector string such as "app=web,tier!=db".
+	LabelSelector string
+	// Labels adds equality requirements, "key=value" for each entry.
+	Labels map[string]string
+	// FieldSelector is a field selector such as "status.phase=Running".
+	FieldSelector string
+	// Fields adds field equality requirements.
+	Fields map[string]string
 	// ResourceVersion starts the watch after that version without listing
 	// first. Empty means: list, send an Added event for each existing
 	// object, then watch from the list's version.
 	ResourceVersion string
+	// Limit is the page size of the lists the watch makes (at the start
+	// and after 410 Gone), as in ListOptions.
+	Limit int
+}
 
-	// listed, when set, is told how many objects the initial list found.
-	listed func(n int) bool
+// listOptions returns the options of the watch's lists, and of its
+// requests without their resourceVersion: Name becomes a field selector.
+func (o *WatchOptions) listOptions(c *Client) ListOptions {
+	lo := ListOptions{
+		API: c, Namespace: o.Namespace,
+		LabelSelector: o.LabelSelector, Labels: o.Labels,
+		FieldSelector: o.FieldSelector, Fields: o.Fields,
+		Limit: o.Limit,
+	}
+	if o.Name != "" {
+		lo.FieldSelector = joinSelectors(lo.FieldSelector, "metadata.name="+o.Name)
+	}
+	return lo
 }
 
 type watchEvent struct {
@@ -97,7 +123,7 @@ func readWatchEvent(rd *jsonany.Reader) (watchEvent, error) {
 type watcher struct {
 	k     *Kind
 	c     *Client
-	o     *WatchOptions
+	lo    ListOptions // what to list and watch
 	rv    string
 	known map[string]*Object // namespace/name -> last seen
 	// complete is true once known holds the whole state (after a list),
@@ -114,8 +140,9 @@ func (o *Object) resourceVersion() string {
 
 // watch delivers events to yield until ctx ends, yield returns false, an
 // error that retrying cannot fix arrives, or failures in a row outlast
-// watchBudget. See Watch.
-func (k *Kind) watch(ctx context.Context, o *WatchOptions, yield func(EventType, *Object) bool) error {
+// watchBudget. See Watch. When listed is set, it is told how many objects
+// the first list found, and the watch ends if it returns false.
+func (k *Kind) watch(ctx context.Context, o *WatchOptions, listed func(n int) bool, yield func(EventType, *Object) bool) error {
 	if o == nil {
 		o = &WatchOptions{}
 	}
@@ -123,13 +150,13 @@ func (k *Kind) watch(ctx context.Context, o *WatchOptions, yield func(EventType,
 	if err != nil {
 		return err
 	}
-	w := &watcher{k: k, c: c, o: o, rv: o.ResourceVersion, known: map[string]*Object{}}
+	w := &watcher{k: k, c: c, lo: o.listOptions(c), rv: o.ResourceVersion, known: map[string]*Object{}}
 	if w.rv == "" {
 		ok, err := w.relist(ctx, false, yield)
 		if err != nil || !ok {
 			return err
 		}
-		if o.listed != nil && !o.listed(len(w.known)) {
+		if listed != nil && !listed(len(w.known)) {
 			return nil
 		}
 	}
@@ -335,14 +362,9 @@ func (w *watcher) relist(ctx context.Context, gone bool, yield func(EventType, *
 	if gone && !yield(Relisted, nil) {
 		return false, nil
 	}
-	lo := w.o.ListOptions
-	lo.API = w.c
-	if w.o.Name != "" {
-		lo.FieldSelector = joinSelectors(lo.FieldSelector, "metadata.name="+w.o.Name)
-	}
 	seen := map[string]bool{}
 	cont := true
-	rv, err := w.k.list(ctx, &lo, func(obj *Object) bool {
+	rv, err := w.k.list(ctx, &w.lo, func(obj *Object) bool {
 		key := objectKey(obj)
 		seen[key] = true
 		prev := w.known[key]
@@ -381,20 +403,16 @@ func joinSelectors(a, b string) string {
 // stream runs one watch request. It reports whether any event arrived,
 // whether the caller stopped, and why the stream ended.
 func (w *watcher) stream(ctx context.Context, yield func(EventType, *Object) bool) (progressed, stop bool, err error) {
-	lo := w.o.ListOptions
-	q, err := lo.query()
+	q, err := w.lo.query()
 	if err != nil {
 		return false, false, fmt.Errorf("watch %s: %w", w.k.Plural, err)
-	}
-	if w.o.Name != "" {
-		q.Set("fieldSelector", joinSelectors(q.Get("fieldSelector"), "metadata.name="+w.o.Name))
 	}
 	q.Set("watch", "true")
 	q.Set("allowWatchBookmarks", "true")
 	if w.rv != "" {
 		q.Set("resourceVersion", w.rv)
 	}
-	r := w.k.collection(w.c, lo.Namespace)
+	r := w.k.collection(w.c, w.lo.Namespace)
 	r.Query, r.Stream = q, true
 	resp, err := w.c.Call(ctx, http.MethodGet, r)
 	if err != nil {
@@ -478,11 +496,17 @@ func (w *watcher) stream(ctx context.Context, yield func(EventType, *Object) boo
 // (which the log shows), or when the loop breaks.
 func (k *KindOf[T]) Watch(ctx context.Context, o *WatchOptions) iter.Seq2[Event[T], error] {
 	return func(yield func(Event[T], error) bool) {
+		wrap, err := k.wrapper()
+		if err != nil {
+			yield(Event[T]{}, err)
+			return
+		}
 		stopped := false
-		err := k.watch(ctx, o, func(t EventType, obj *Object) bool {
+		o = bind(o, k.api, func(o *WatchOptions) **Client { return &o.API })
+		err = k.watch(ctx, o, nil, func(t EventType, obj *Object) bool {
 			ev := Event[T]{Type: t}
 			if obj != nil {
-				ev.Object = k.wrap(obj)
+				ev.Object = wrap(obj)
 			}
 			if !yield(ev, nil) {
 				stopped = true
@@ -492,6 +516,34 @@ func (k *KindOf[T]) Watch(ctx context.Context, o *WatchOptions) iter.Seq2[Event[
 		})
 		if err != nil && !stopped && ctx.Err() == nil {
 			yield(Event[T]{}, err)
+		}
+	}
+}
+
+// Watch watches the kind named by kind, like a kind's Watch (kr8s's
+// api.watch): it resumes after disconnects, relists after 410 Gone and
+// ends when ctx ends or the loop breaks. A kind that cannot be resolved
+// ends the sequence with its error. o may be nil; o.API picks the client.
+func Watch(ctx context.Context, kind string, o *WatchOptions) iter.Seq2[Event[*Object], error] {
+	return func(yield func(Event[*Object], error) bool) {
+		var api *Client
+		if o != nil {
+			api = o.API
+		}
+		c, err := orDefault(api)
+		if err != nil {
+			yield(Event[*Object]{}, err)
+			return
+		}
+		k, err := c.LookupKind(ctx, kind)
+		if err != nil {
+			yield(Event[*Object]{}, err)
+			return
+		}
+		for ev, err := range k.Watch(ctx, o) {
+			if !yield(ev, err) {
+				return
+			}
 		}
 	}
 }

@@ -88,7 +88,7 @@ func isWatch(r *http.Request) bool { return r.URL.Query().Get("watch") == "true"
 func runWatch(ctx context.Context, t *testing.T, c *Client, rv string) (time.Duration, error) {
 	t.Helper()
 	start := time.Now()
-	for ev, err := range ConfigMaps.Watch(ctx, &WatchOptions{ListOptions: ListOptions{API: c, Namespace: "ns"}, ResourceVersion: rv}) {
+	for ev, err := range ConfigMaps.Watch(ctx, &WatchOptions{API: c, Namespace: "ns", ResourceVersion: rv}) {
 		if err != nil {
 			return time.Since(start), err
 		}

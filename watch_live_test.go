@@ -62,7 +62,7 @@ func TestWatchSurvivesCutConnections(t *testing.T) {
 	ready := make(chan struct{})
 	go func() {
 		first := true
-		for ev, err := range kr8s.ConfigMaps.Watch(ctx, &kr8s.WatchOptions{ListOptions: kr8s.ListOptions{API: watcher}}) {
+		for ev, err := range kr8s.ConfigMaps.Watch(ctx, &kr8s.WatchOptions{API: watcher}) {
 			if err != nil {
 				done <- err
 				return
@@ -101,7 +101,7 @@ func TestWatchSurvivesCutConnections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cm.Create(ctx); err != nil {
+	if err := cm.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -141,7 +141,7 @@ func TestWatchSurvivesCutConnections(t *testing.T) {
 	close(stopCutting)
 	<-cutterDone
 	last, _ := kr8s.NewConfigMap(map[string]any{"metadata": map[string]any{"name": "zz-done"}}, kr8s.WithAPI(writer))
-	if err := last.Create(ctx); err != nil {
+	if err := last.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := <-done; err != nil {
@@ -205,7 +205,7 @@ func TestWatchRelistsOnGone(t *testing.T) {
 	names := map[string]bool{}
 	// Version "1" is long compacted out of the watch cache: the server
 	// answers 410 Gone, and the watch must relist.
-	for ev, err := range kr8s.ConfigMaps.Watch(ctx, &kr8s.WatchOptions{ListOptions: kr8s.ListOptions{API: c}, ResourceVersion: "1"}) {
+	for ev, err := range kr8s.ConfigMaps.Watch(ctx, &kr8s.WatchOptions{API: c, ResourceVersion: "1"}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -236,7 +236,7 @@ func TestWatchOneObjectAndBreak(t *testing.T) {
 		_ = patchConfigMap(ctx, c, "cm-0001", "y")
 	}()
 	var evs []string
-	for ev, err := range kr8s.ConfigMaps.Watch(ctx, &kr8s.WatchOptions{ListOptions: kr8s.ListOptions{API: c}, Name: "cm-0001"}) {
+	for ev, err := range kr8s.ConfigMaps.Watch(ctx, &kr8s.WatchOptions{API: c, Name: "cm-0001"}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -277,7 +277,7 @@ func TestWatchOutageWithinAndBeyondBudget(t *testing.T) {
 	events := make(chan string, 100)
 	done := make(chan error, 1)
 	go func() {
-		for ev, err := range kr8s.ConfigMaps.Watch(ctx, &kr8s.WatchOptions{ListOptions: kr8s.ListOptions{API: watcher}}) {
+		for ev, err := range kr8s.ConfigMaps.Watch(ctx, &kr8s.WatchOptions{API: watcher}) {
 			if err != nil {
 				done <- err
 				return

@@ -43,7 +43,7 @@ func TestWatchRetriesABrokenRelist(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var got []string
-	for ev, err := range ConfigMaps.Watch(ctx, &WatchOptions{ListOptions: ListOptions{API: c, Namespace: "ns"}}) {
+	for ev, err := range ConfigMaps.Watch(ctx, &WatchOptions{API: c, Namespace: "ns"}) {
 		if err != nil {
 			t.Fatalf("watch ended with %v after %q", err, got)
 		}

@@ -75,7 +75,7 @@ func (a *app) checkNamespace(o *kr8s.Object) error {
 
 // resolve finds the served kind of a loaded object, and the namespace it
 // lives in.
-func (a *app) resolve(ctx context.Context, o *kr8s.Object) (*kr8s.Kind, string, error) {
+func (a *app) resolve(ctx context.Context, o *kr8s.Object) (*kr8s.KindOf[*kr8s.Object], string, error) {
 	c, err := a.client()
 	if err != nil {
 		return nil, "", err
@@ -93,7 +93,7 @@ func (a *app) resolve(ctx context.Context, o *kr8s.Object) (*kr8s.Kind, string, 
 	if ns == "" {
 		ns = c.Namespace()
 	}
-	return rk, scope(rk, ns), nil
+	return rk, scope(&rk.Kind, ns), nil
 }
 
 func (a *app) applyCmd() *cobra.Command {
@@ -171,7 +171,7 @@ func (a *app) applyOne(ctx context.Context, o *kr8s.Object, opts *kr8s.ApplyOpti
 	}
 	before := ""
 	var old *kr8s.Object
-	old, err = kr8s.NewKind(*k).Get(ctx, o.Name(), &kr8s.GetOptions{API: c, Namespace: ns})
+	old, err = k.Get(ctx, o.Name(), &kr8s.GetOptions{API: c, Namespace: ns})
 	switch {
 	case err == nil:
 		before, _ = old.Metadata()["resourceVersion"].(string)

@@ -149,7 +149,7 @@ func (a *app) deleteTargets(ctx context.Context, args []string, sel selection) (
 			if t.kind.Namespaced {
 				md["namespace"] = c.Namespace()
 			}
-			o, err := kr8s.NewKind(*t.kind).New(map[string]any{
+			o, err := t.kind.New(map[string]any{
 				"apiVersion": t.kind.GroupVersion(), "kind": t.kind.Kind, "metadata": md,
 			}, kr8s.WithAPI(c))
 			if err != nil {

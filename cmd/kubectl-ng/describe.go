@@ -40,7 +40,7 @@ services and nodes get a detailed view; other kinds show their metadata and even
 				if sel.allNamespaces {
 					ns = kr8s.AllNamespaces
 				}
-				a.noResources(scope(ts[0].kind, ns))
+				a.noResources(scope(&ts[0].kind.Kind, ns))
 				return nil
 			}
 			for i, o := range objs {
@@ -402,7 +402,7 @@ func serviceEndpoints(ctx context.Context, c *kr8s.Client, svc *kr8s.Object) (ma
 	if err != nil {
 		return nil, err
 	}
-	epSlices, err := kr8s.NewKind(*k).ListAll(ctx, &kr8s.ListOptions{
+	epSlices, err := k.ListAll(ctx, &kr8s.ListOptions{
 		API: c, Namespace: svc.Namespace(), LabelSelector: "kubernetes.io/service-name=" + svc.Name(),
 	})
 	if err != nil {

@@ -83,10 +83,10 @@ so every kind, custom resources included, prints as kubectl prints it.`,
 			case f.name != "" && f.name != "wide":
 				var objs []*kr8s.Object
 				for _, t := range ts {
-					kind := kr8s.NewKind(*t.kind)
+					kind := t.kind
 					if len(t.names) > 0 {
 						for _, name := range t.names {
-							o, err := kind.Get(ctx, name, &kr8s.GetOptions{API: c, Namespace: scope(t.kind, ns)})
+							o, err := kind.Get(ctx, name, &kr8s.GetOptions{API: c, Namespace: scope(&t.kind.Kind, ns)})
 							if err != nil {
 								return err
 							}
@@ -95,7 +95,7 @@ so every kind, custom resources included, prints as kubectl prints it.`,
 						continue
 					}
 					list, err := kind.ListAll(ctx, &kr8s.ListOptions{
-						API: c, Namespace: scope(t.kind, ns),
+						API: c, Namespace: scope(&t.kind.Kind, ns),
 						LabelSelector: sel.labelSelector, FieldSelector: sel.fieldSelector,
 					})
 					if err != nil {
@@ -109,7 +109,7 @@ so every kind, custom resources included, prints as kubectl prints it.`,
 				single := len(args) == 1 && len(ts) == 1 && len(ts[0].names) == 1 ||
 					len(args) == 2 && len(ts) == 1 && len(ts[0].names) == 1
 				if len(objs) == 0 && !named && (f.name == "name" || f.name == "custom-columns") {
-					a.noResources(scope(ts[0].kind, ns))
+					a.noResources(scope(&ts[0].kind.Kind, ns))
 					if !watch {
 						return nil
 					}
@@ -123,8 +123,8 @@ so every kind, custom resources included, prints as kubectl prints it.`,
 				printed = len(objs)
 			default:
 				for _, t := range ts {
-					table, err := c.Table(ctx, t.kind, scope(t.kind, ns), t.names, &kr8s.ListOptions{
-						LabelSelector: sel.labelSelector, FieldSelector: sel.fieldSelector,
+					table, err := t.kind.Table(ctx, t.names, &kr8s.ListOptions{
+						API: c, Namespace: scope(&t.kind.Kind, ns), LabelSelector: sel.labelSelector, FieldSelector: sel.fieldSelector,
 					})
 					if err != nil {
 						return err
@@ -144,18 +144,18 @@ so every kind, custom resources included, prints as kubectl prints it.`,
 						fmt.Fprintln(a.stdout)
 					}
 					printed++
-					if err := printTable(a.stdout, table, t.kind, opts); err != nil {
+					if err := printTable(a.stdout, table, &t.kind.Kind, opts); err != nil {
 						return err
 					}
 				}
 				if printed == 0 && !named {
-					a.noResources(scope(ts[0].kind, ns))
+					a.noResources(scope(&ts[0].kind.Kind, ns))
 				}
 			}
 			if !watch && !watchOnly {
 				return nil
 			}
-			return a.watchGet(ctx, c, ts[0], scope(ts[0].kind, ns), sel, f, opts, rv, columns, seen, rows, printed > 0)
+			return a.watchGet(ctx, c, ts[0], scope(&ts[0].kind.Kind, ns), sel, f, opts, rv, columns, seen, rows, printed > 0)
 		},
 	}
 	fl := cmd.Flags()
@@ -189,9 +189,7 @@ func (a *app) noResources(ns string) {
 func (a *app) watchGet(ctx context.Context, c *kr8s.Client, t target, ns string, sel selection, f outputFormat,
 	opts tableOptions, rv string, columns []kr8s.TableColumn, seen map[string]string, rows map[string]kr8s.TableRow, headerDone bool) error {
 	wo := &kr8s.WatchOptions{
-		ListOptions: kr8s.ListOptions{
-			API: c, Namespace: ns, LabelSelector: sel.labelSelector, FieldSelector: sel.fieldSelector,
-		},
+		API: c, Namespace: ns, LabelSelector: sel.labelSelector, FieldSelector: sel.fieldSelector,
 		ResourceVersion: rv,
 	}
 	if ns == "" && t.kind.Namespaced {
@@ -207,7 +205,7 @@ func (a *app) watchGet(ctx context.Context, c *kr8s.Client, t target, ns string,
 	rowOpts := opts
 	rowOpts.noHeaders = headerDone || opts.noHeaders
 	docs := 0
-	for ev, err := range kr8s.NewKind(*t.kind).Watch(ctx, wo) {
+	for ev, err := range t.kind.Watch(ctx, wo) {
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -228,7 +226,7 @@ func (a *app) watchGet(ctx context.Context, c *kr8s.Client, t target, ns string,
 		case "", "wide":
 			row, ok := rows[key]
 			if ev.Type != kr8s.Deleted {
-				table, err := c.Table(ctx, t.kind, o.Namespace(), []string{o.Name()}, nil)
+				table, err := t.kind.Table(ctx, []string{o.Name()}, &kr8s.ListOptions{API: c, Namespace: o.Namespace()})
 				switch {
 				case err == nil && len(table.Rows) == 1:
 					row, ok = table.Rows[0], true
@@ -242,7 +240,7 @@ func (a *app) watchGet(ctx context.Context, c *kr8s.Client, t target, ns string,
 				fmt.Fprintln(a.stdout, objRef(o))
 				continue
 			}
-			if err := printTable(a.stdout, &kr8s.Table{Columns: columns, Rows: []kr8s.TableRow{row}}, t.kind, rowOpts); err != nil {
+			if err := printTable(a.stdout, &kr8s.Table{Columns: columns, Rows: []kr8s.TableRow{row}}, &t.kind.Kind, rowOpts); err != nil {
 				return err
 			}
 			rowOpts.noHeaders = true

@@ -71,7 +71,7 @@ func (a *app) scale(ctx context.Context, o *kr8s.Object, replicas int, wait bool
 		return o.Scale(ctx, replicas, &kr8s.ScaleOptions{Wait: true})
 	}
 	// A watch of its own reads the counts while Scale waits with its own.
-	wo := &kr8s.WatchOptions{ListOptions: kr8s.ListOptions{API: c, Namespace: o.Namespace()}, Name: o.Name()}
+	wo := &kr8s.WatchOptions{API: c, Namespace: o.Namespace(), Name: o.Name()}
 	kind := kr8s.NewKind(*o.Kind())
 	watchCtx, stop := context.WithCancel(ctx)
 	followed := make(chan struct{})
@@ -145,7 +145,7 @@ func (a *app) metaCmd(verb, done, field string, example string) *cobra.Command {
 			if len(kv) == 0 {
 				return fmt.Errorf("at least one %s update is required", strings.TrimSuffix(field, "s"))
 			}
-			set, remove, err := kr8s.ParseLabelArgs(kv)
+			set, remove, err := parseLabelArgs(kv)
 			if err != nil {
 				return err
 			}

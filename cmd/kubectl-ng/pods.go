@@ -29,10 +29,10 @@ func (a *app) podFor(ctx context.Context, arg string) (*kr8s.Pod, error) {
 	if err != nil {
 		return nil, err
 	}
-	if k.Group == "" && k.Kind == "Pod" {
+	if k.Group == "" && k.Kind.Kind == "Pod" {
 		return kr8s.Pods.Get(ctx, name, get)
 	}
-	o, err := kr8s.NewKind(*k).Get(ctx, name, get)
+	o, err := k.Get(ctx, name, get)
 	if err != nil {
 		return nil, err
 	}

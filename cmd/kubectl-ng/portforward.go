@@ -255,13 +255,13 @@ func (a *app) forwarder(ctx context.Context, arg string) (forwardFunc, error) {
 		}
 		get := &kr8s.GetOptions{API: c, Namespace: c.Namespace()}
 		switch {
-		case k.Group == "" && k.Kind == "Service":
+		case k.Group == "" && k.Kind.Kind == "Service":
 			svc, err := kr8s.Services.Get(ctx, name, get)
 			if err != nil {
 				return nil, err
 			}
 			return svc.PortForward, nil
-		case k.Group == "apps" && k.Kind == "Deployment":
+		case k.Group == "apps" && k.Kind.Kind == "Deployment":
 			d, err := kr8s.Deployments.Get(ctx, name, get)
 			if err != nil {
 				return nil, err

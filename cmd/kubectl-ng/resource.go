@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/kr8s-go/kr8s"
@@ -12,7 +13,7 @@ import (
 // target is one kind named on the command line, with the object names
 // given for it; no names means every object (subject to selectors).
 type target struct {
-	kind  *kr8s.Kind
+	kind  *kr8s.KindOf[*kr8s.Object]
 	names []string
 }
 
@@ -46,7 +47,7 @@ func (a *app) targets(ctx context.Context, args []string) ([]target, error) {
 			if err != nil {
 				return nil, err
 			}
-			if n := len(out); n > 0 && *out[n-1].kind == *k {
+			if n := len(out); n > 0 && out[n-1].kind.Kind == k.Kind {
 				out[n-1].names = append(out[n-1].names, name)
 				continue
 			}
@@ -68,12 +69,24 @@ func (a *app) targets(ctx context.Context, args []string) ([]target, error) {
 }
 
 // lookupKind resolves a kind name, with kubectl's wording for unknown ones.
-func lookupKind(ctx context.Context, c *kr8s.Client, name string) (*kr8s.Kind, error) {
+func lookupKind(ctx context.Context, c *kr8s.Client, name string) (*kr8s.KindOf[*kr8s.Object], error) {
 	k, err := c.LookupKind(ctx, name)
-	if errors.Is(err, kr8s.ErrUnknownKind) {
+	var uk *kr8s.UnknownKindError
+	if errors.As(err, &uk) {
 		msg := fmt.Sprintf("the server doesn't have a resource type %q", name)
-		if _, hint, ok := strings.Cut(err.Error(), "did you mean"); ok {
-			msg += "; did you mean" + hint
+		for i, s := range uk.Suggestions {
+			if i == 0 {
+				msg += "; did you mean "
+			} else {
+				msg += " or "
+			}
+			msg += strconv.Quote(s)
+		}
+		if len(uk.Suggestions) > 0 {
+			msg += "?"
+		}
+		if len(uk.Unavailable) > 0 {
+			msg += " (discovery failed for " + strings.Join(uk.Unavailable, ", ") + ")"
 		}
 		return nil, errors.New(msg)
 	}
@@ -123,13 +136,13 @@ func (a *app) objects(ctx context.Context, args []string, sel selection, listOK 
 	}
 	var out []*kr8s.Object
 	for _, t := range ts {
-		kind := kr8s.NewKind(*t.kind)
+		kind := t.kind
 		if len(t.names) > 0 {
 			if sel.labelSelector != "" || sel.all {
 				return nil, errors.New("name cannot be provided when a selector or --all is specified")
 			}
 			for _, name := range t.names {
-				o, err := kind.Get(ctx, name, &kr8s.GetOptions{API: c, Namespace: scope(t.kind, ns)})
+				o, err := kind.Get(ctx, name, &kr8s.GetOptions{API: c, Namespace: scope(&t.kind.Kind, ns)})
 				if err != nil {
 					return nil, err
 				}
@@ -141,7 +154,7 @@ func (a *app) objects(ctx context.Context, args []string, sel selection, listOK 
 			return nil, fmt.Errorf("resource(s) were provided, but no name was specified")
 		}
 		objs, err := kind.ListAll(ctx, &kr8s.ListOptions{
-			API: c, Namespace: scope(t.kind, ns),
+			API: c, Namespace: scope(&t.kind.Kind, ns),
 			LabelSelector: sel.labelSelector, FieldSelector: sel.fieldSelector,
 		})
 		if err != nil {

@@ -36,7 +36,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := pod.Create(ctx); err != nil {
+	if err := pod.Create(ctx, nil); err != nil {
 		log.Fatal(err)
 	}
 	defer pod.Delete(context.Background(), nil)

@@ -37,7 +37,7 @@ func TestDecodePod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := gen.Create(ctx); err != nil {
+	if err := gen.Create(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	var obj *kr8s.Pod

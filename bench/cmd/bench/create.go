@@ -31,7 +31,7 @@ func (k *kr8sC) create(ctx context.Context, name string, i int) error {
 	if err != nil {
 		return err
 	}
-	return cm.Create(ctx)
+	return cm.Create(ctx, nil)
 }
 
 func (t *typedC) create(ctx context.Context, name string, i int) error {

@@ -180,7 +180,7 @@ func ensureConfigMaps(ctx context.Context, api *kr8s.Client, ns string, names []
 	for i, name := range names {
 		cm, err := kr8s.NewConfigMap(configMapObject(ns, name, i), kr8s.WithAPI(api))
 		if err == nil {
-			err = cm.Create(ctx)
+			err = cm.Create(ctx, nil)
 		}
 		if err != nil && !errors.Is(err, kr8s.ErrAlreadyExists) {
 			return err
@@ -221,7 +221,7 @@ func ensureNamespace(ctx context.Context, api *kr8s.Client, ns string) error {
 	if err != nil {
 		return err
 	}
-	return nso.Create(ctx)
+	return nso.Create(ctx, nil)
 }
 
 // percentiles returns the p50 and p99 of durations in nanoseconds.

@@ -98,7 +98,7 @@ func seed(ctx context.Context, api *kr8s.Client, ns string, n int) error {
 			for i := range work {
 				pod, err := kr8s.NewPod(podSpec(i, ns, nodes[i%len(nodes)].Name()), kr8s.WithAPI(api))
 				if err == nil {
-					err = pod.Create(ctx)
+					err = pod.Create(ctx, nil)
 				}
 				if err != nil && !errors.Is(err, kr8s.ErrAlreadyExists) {
 					select {

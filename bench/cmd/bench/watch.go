@@ -33,7 +33,7 @@ const (
 func watchName(i int) string { return fmt.Sprintf("bench-watch-%03d", i) }
 
 func (k *kr8sC) watchSeqs(ctx context.Context, rv string, seen func(string) bool) error {
-	opts := &kr8s.WatchOptions{ListOptions: kr8s.ListOptions{API: k.c, Namespace: k.ns}, ResourceVersion: rv}
+	opts := &kr8s.WatchOptions{API: k.c, Namespace: k.ns, ResourceVersion: rv}
 	for ev, err := range kr8s.ConfigMaps.Watch(ctx, opts) {
 		if err != nil {
 			return err

@@ -4,111 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"sync"
 	"time"
 )
-
-// This file holds the package-level twins of kr8s's api.get, api.watch,
-// api.lookup_kind and create(resources): functions that name a kind by
-// string and use the default client unless told otherwise.
-
-// GetAllOptions are the options of Get. The zero value uses the default
-// client and its namespace. Selectors, Limit and ResourceVersion apply
-// only when Get lists (no names).
-type GetAllOptions struct {
-	ListOptions
-}
-
-// Get returns objects of the kind named by kind (any name LookupKind
-// accepts: "pods", "deploy", "widgets.example.com", ...), like kr8s's
-// get(kind, *names, namespace=, label_selector=, field_selector=).
-//
-// With names it reads each object with one GET, in order, and a missing
-// one is an error matching ErrNotFound (kr8s lists with a field selector
-// instead). Without names it lists the kind, paging on its own. Names and
-// selectors do not mix, as in kubectl. o may be nil.
-func Get(ctx context.Context, kind string, names []string, o *GetAllOptions) ([]*Object, error) {
-	if o == nil {
-		o = &GetAllOptions{}
-	}
-	c, err := o.client()
-	if err != nil {
-		return nil, err
-	}
-	k, err := c.LookupKind(ctx, kind)
-	if err != nil {
-		return nil, err
-	}
-	lo := o.ListOptions
-	lo.API = c
-	if len(names) == 0 {
-		return NewKind(*k).ListAll(ctx, &lo)
-	}
-	if q, err := lo.query(); err != nil {
-		return nil, fmt.Errorf("get %s: %w", k.Plural, err)
-	} else if len(q) > 0 {
-		return nil, fmt.Errorf("get %s: names and selectors do not mix; give one or the other", k.Plural)
-	}
-	if lo.Namespace == AllNamespaces {
-		return nil, fmt.Errorf("get %s: a name needs one namespace, not AllNamespaces", k.Plural)
-	}
-	out := make([]*Object, 0, len(names))
-	for _, name := range names {
-		obj, err := k.get(ctx, name, &GetOptions{API: c, Namespace: lo.Namespace})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, obj)
-	}
-	return out, nil
-}
-
-func (o *GetAllOptions) client() (*Client, error) {
-	if o.API != nil {
-		return o.API, nil
-	}
-	return API()
-}
-
-// Watch watches the kind named by kind, like a kind's Watch (kr8s's
-// api.watch): it resumes after disconnects, relists after 410 Gone and
-// ends when ctx ends or the loop breaks. A kind that cannot be resolved
-// ends the sequence with its error. o may be nil.
-func Watch(ctx context.Context, kind string, o *WatchOptions) iter.Seq2[Event[*Object], error] {
-	return func(yield func(Event[*Object], error) bool) {
-		wo := WatchOptions{}
-		if o != nil {
-			wo = *o
-		}
-		c, err := (&GetAllOptions{ListOptions: wo.ListOptions}).client()
-		if err != nil {
-			yield(Event[*Object]{}, err)
-			return
-		}
-		k, err := c.LookupKind(ctx, kind)
-		if err != nil {
-			yield(Event[*Object]{}, err)
-			return
-		}
-		wo.API = c
-		for ev, err := range NewKind(*k).Watch(ctx, &wo) {
-			if !yield(ev, err) {
-				return
-			}
-		}
-	}
-}
-
-// LookupKind resolves a kind name with the default client, API(); see
-// Client.LookupKind.
-func LookupKind(ctx context.Context, name string) (*Kind, error) {
-	c, err := API()
-	if err != nil {
-		return nil, err
-	}
-	return c.LookupKind(ctx, name)
-}
 
 // DefaultCreateWorkers is the number of concurrent creates of CreateAll
 // when CreateAllOptions.Workers is 0.
@@ -212,7 +110,7 @@ func createConcurrently(ctx context.Context, objs []*Object, workers int) error 
 				errs[i] = fmt.Errorf("create %s: %w", o, err)
 				return
 			}
-			if err := o.Create(ctx); err != nil {
+			if err := o.Create(ctx, nil); err != nil {
 				errs[i] = fmt.Errorf("create %s: %w", o, err)
 			}
 		}()
@@ -254,7 +152,7 @@ func waitCRDs(ctx context.Context, objs []*Object, timeout time.Duration) error 
 // waitEstablished watches the named CRD until its Established condition
 // is True. NamesAccepted=False (a name clash) ends the wait at once.
 func waitEstablished(ctx context.Context, c *Client, name string) error {
-	wo := &WatchOptions{ListOptions: ListOptions{API: c}, Name: name}
+	wo := &WatchOptions{API: c, Name: name}
 	for ev, err := range CustomResourceDefinitions.Watch(ctx, wo) {
 		if err != nil {
 			return fmt.Errorf("wait for CRD %s: %w", name, err)
