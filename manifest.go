@@ -1,12 +1,9 @@
 package kr8s
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/kr8s-go/kr8s/internal/manifest"
@@ -136,57 +133,4 @@ func exactKind(ctx context.Context, c *Client, k *Kind) (*Kind, error) {
 		}
 	}
 	return nil, &UnknownKindError{Name: k.Kind, Reason: "the server does not serve it in " + k.GroupVersion()}
-}
-
-// YAML returns the object as YAML, laid out like kubectl -o yaml:
-// apiVersion, kind and metadata first, then the other fields in key
-// order.
-func (o *Object) YAML() ([]byte, error) {
-	b, err := o.orderedJSON()
-	if err != nil {
-		return nil, err
-	}
-	return manifest.ToYAML(b)
-}
-
-// JSON returns the object as JSON indented by four spaces, like kubectl
-// -o json, with the fields in the same order as YAML. MarshalJSON gives
-// the compact form.
-func (o *Object) JSON() ([]byte, error) {
-	b, err := o.orderedJSON()
-	if err != nil {
-		return nil, err
-	}
-	return manifest.ToJSON(b, true)
-}
-
-// orderedJSON encodes the object with apiVersion, kind and metadata
-// first, and without escaping <, > and &, which kubectl leaves alone.
-func (o *Object) orderedJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	first := []string{"apiVersion", "kind", "metadata"}
-	keys := slices.DeleteFunc(slices.Sorted(maps.Keys(o.m())), func(k string) bool { return slices.Contains(first, k) })
-	buf.WriteByte('{')
-	n := 0
-	for _, k := range append(first, keys...) {
-		v, ok := o.m()[k]
-		if !ok {
-			continue
-		}
-		if n > 0 {
-			buf.WriteByte(',')
-		}
-		n++
-		if err := enc.Encode(k); err != nil {
-			return nil, err
-		}
-		buf.WriteByte(':')
-		if err := enc.Encode(v); err != nil {
-			return nil, fmt.Errorf("encode %s: .%s: %w", o, k, err)
-		}
-	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
 }
