@@ -3,9 +3,6 @@ package kr8s
 import (
 	"context"
 	"fmt"
-	"maps"
-	"slices"
-	"strings"
 )
 
 // The apps/v1, autoscaling/v2 and batch/v1 kinds, and their helpers.
@@ -140,14 +137,9 @@ func (d *Deployment) ReadyPods(ctx context.Context) ([]*Pod, error) {
 }
 
 func (d *Deployment) selector() (string, error) {
-	m, _ := d.Spec()["selector"].(map[string]any)
-	sel, err := labelSelectorString(m)
+	sel, err := d.PodSelector()
 	if err != nil {
 		return "", fmt.Errorf("pods of %s: %w", d, err)
-	}
-	if sel == "" {
-		// An empty selector would match every pod in the namespace.
-		return "", fmt.Errorf("pods of %s: the deployment has no .spec.selector", d)
 	}
 	return sel, nil
 }
@@ -183,42 +175,4 @@ func toInt64(v any) int64 {
 		return int64(n)
 	}
 	return 0
-}
-
-// labelSelectorString turns a Kubernetes LabelSelector (matchLabels and
-// matchExpressions, as found in .spec.selector) into a selector string
-// for ListOptions.LabelSelector, such as "app=web,tier in (a,b),!canary".
-// An unknown operator is an error.
-func labelSelectorString(sel map[string]any) (string, error) {
-	var parts []string
-	ml := stringMap(sel["matchLabels"])
-	for _, k := range slices.Sorted(maps.Keys(ml)) {
-		parts = append(parts, k+"="+ml[k])
-	}
-	exprs, _ := sel["matchExpressions"].([]any)
-	for _, e := range exprs {
-		m, _ := e.(map[string]any)
-		key, _ := m["key"].(string)
-		op, _ := m["operator"].(string)
-		var values []string
-		vs, _ := m["values"].([]any)
-		for _, v := range vs {
-			if s, ok := v.(string); ok {
-				values = append(values, s)
-			}
-		}
-		switch op {
-		case "In":
-			parts = append(parts, key+" in ("+strings.Join(values, ",")+")")
-		case "NotIn":
-			parts = append(parts, key+" notin ("+strings.Join(values, ",")+")")
-		case "Exists":
-			parts = append(parts, key)
-		case "DoesNotExist":
-			parts = append(parts, "!"+key)
-		default:
-			return "", fmt.Errorf("label selector: unknown operator %q for key %q: want In, NotIn, Exists or DoesNotExist", op, key)
-		}
-	}
-	return strings.Join(parts, ","), nil
 }
