@@ -319,7 +319,7 @@ func (c *Client) doJSON(ctx context.Context, method string, r Request, into any)
 }
 
 // doObject makes a call that answers with one object of kind k, and
-// returns it undecoded (see source).
+// returns it undecoded (see rawJSON).
 func (c *Client) doObject(ctx context.Context, method string, r Request, k *Kind) (*Object, error) {
 	resp, err := c.Call(ctx, method, r)
 	if err != nil {
@@ -327,9 +327,9 @@ func (c *Client) doObject(ctx context.Context, method string, r Request, k *Kind
 	}
 	defer resp.Body.Close()
 	text, err := readBody(resp)
-	var src *source
+	var src *rawJSON
 	if err == nil {
-		src, err = newSource(text)
+		src, err = newRawJSON(text)
 	}
 	if err != nil {
 		return nil, decodeFailed(method, r, resp, err)

@@ -325,7 +325,7 @@ func (k *Kind) readPage(c *Client, f *pageFetch, r Request, next func(cont strin
 				if err != nil {
 					return bad(err)
 				}
-				src, err := newItemSource(v, k)
+				src, err := newItemRawJSON(v, k)
 				if err != nil {
 					return bad(fmt.Errorf("item: %w", err))
 				}

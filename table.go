@@ -122,7 +122,7 @@ func (k *KindOf[T]) Table(ctx context.Context, names []string, o *ListOptions) (
 
 // tablePage reads one Table response into t and returns its continue
 // token. Rows are decoded one by one; their objects stay undecoded until
-// read (see source).
+// read (see rawJSON).
 func (c *Client) tablePage(ctx context.Context, kind *Kind, r Request, t *Table) (string, error) {
 	r.Header = http.Header{"Accept": {acceptTable}}
 	resp, err := c.Call(ctx, http.MethodGet, r)
@@ -131,9 +131,9 @@ func (c *Client) tablePage(ctx context.Context, kind *Kind, r Request, t *Table)
 	}
 	defer resp.Body.Close()
 	text, err := readBody(resp)
-	var page *source
+	var page *rawJSON
 	if err == nil {
-		page, err = newSource(text)
+		page, err = newRawJSON(text)
 	}
 	if err == nil {
 		err = t.add(c, kind, page)
@@ -158,7 +158,7 @@ func (c *Client) tablePage(ctx context.Context, kind *Kind, r Request, t *Table)
 // JSON (a list or one object) a server that cannot print the kind sends,
 // with the columns the API server's default table convertor prints
 // (k8s.io/apiserver/pkg/registry/rest/table.go).
-func (t *Table) add(c *Client, kind *Kind, page *source) error {
+func (t *Table) add(c *Client, kind *Kind, page *rawJSON) error {
 	pageKind, _ := page.field([]string{"kind"})
 	if pageKind != "Table" {
 		if t.Columns == nil {
@@ -173,7 +173,7 @@ func (t *Table) add(c *Client, kind *Kind, page *source) error {
 		} else {
 			items, _ := jsonany.Elements(page.member("items"))
 			for _, item := range items {
-				src, err := newItemSource([]byte(item), kind)
+				src, err := newItemRawJSON([]byte(item), kind)
 				if err != nil {
 					return fmt.Errorf("items: %w", err)
 				}
@@ -193,7 +193,7 @@ func (t *Table) add(c *Client, kind *Kind, page *source) error {
 	}
 	rows, _ := jsonany.Elements(page.member("rows"))
 	for _, text := range rows {
-		row, err := checkedSource(text) // the page was checked whole
+		row, err := checkedRawJSON(text) // the page was checked whole
 		if err != nil {
 			return fmt.Errorf("rows: %w", err)
 		}
@@ -201,7 +201,7 @@ func (t *Table) add(c *Client, kind *Kind, page *source) error {
 		cells, _ := jsonany.Decode(row.member("cells"))
 		tr.Cells, _ = cells.([]any)
 		if obj := row.member("object"); obj != "" && obj != "null" {
-			src, err := checkedSource(obj)
+			src, err := checkedRawJSON(obj)
 			if err != nil {
 				return fmt.Errorf("rows: object: %w", err)
 			}

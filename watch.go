@@ -436,7 +436,7 @@ func (w *watcher) stream(ctx context.Context, yield func(EventType, *Object) boo
 			path, _ := r.Path()
 			return progressed, false, newStatusError("WATCH", path, st.Code, []byte(ev.Object))
 		}
-		src, err := checkedSource(ev.Object) // readWatchEvent checked the event whole
+		src, err := checkedRawJSON(ev.Object) // readWatchEvent checked the event whole
 		if err != nil {
 			return progressed, false, fmt.Errorf("watch %s: decode event: %w: %w", w.k.Plural, errMalformedEvent, err)
 		}

@@ -13,7 +13,7 @@ const podItem = `{"metadata":{"name":"web","namespace":"shop","labels":{"app":"w
 
 func listedPod(t *testing.T, text string) *Object {
 	t.Helper()
-	src, err := newItemSource([]byte(text), &Pods.Kind)
+	src, err := newItemRawJSON([]byte(text), &Pods.Kind)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,8 +117,8 @@ func TestSourceKeepsOwnKind(t *testing.T) {
 
 func TestSourceRejectsBadJSON(t *testing.T) {
 	for _, text := range []string{`[1]`, `{"a":tru}`, `{"a":1`, `{"a":1} x`, `"s"`} {
-		if _, err := newItemSource([]byte(text), &Pods.Kind); err == nil {
-			t.Errorf("newSource(%q) accepted it", text)
+		if _, err := newItemRawJSON([]byte(text), &Pods.Kind); err == nil {
+			t.Errorf("newRawJSON(%q) accepted it", text)
 		}
 	}
 }

@@ -11,12 +11,12 @@ import (
 	"github.com/kr8s-go/kr8s/internal/jsonany"
 )
 
-// source is the JSON text an object was read from. It is checked when it
+// rawJSON is the JSON text an object was read from. It is checked when it
 // arrives but decoded into maps only when something needs the maps, so
 // that reading a few fields of many objects (a name and a phase from a
 // list of 5,000 pods) costs a scan, not a decode. Field reads on an
-// undecoded source look the value up in the text.
-type source struct {
+// undecoded rawJSON look the value up in the text.
+type rawJSON struct {
 	text    string
 	members []jsonany.Member // the top-level members, as raw JSON
 
@@ -25,30 +25,30 @@ type source struct {
 	raw     map[string]any
 }
 
-// newSource checks that text is one JSON object.
-func newSource(text string) (*source, error) {
+// newRawJSON checks that text is one JSON object.
+func newRawJSON(text string) (*rawJSON, error) {
 	members, err := jsonany.Index(text)
 	if err != nil {
 		return nil, err
 	}
-	return &source{text: text, members: members}, nil
+	return &rawJSON{text: text, members: members}, nil
 }
 
-// checkedSource is newSource for text already checked as part of a larger
+// checkedRawJSON is newRawJSON for text already checked as part of a larger
 // value (a table row, a watch event's object): it is not checked again.
-func checkedSource(text string) (*source, error) {
+func checkedRawJSON(text string) (*rawJSON, error) {
 	members, ok := jsonany.Members(text)
 	if !ok {
 		return nil, fmt.Errorf("want a JSON object, got %.20s", text)
 	}
-	return &source{text: text, members: members}, nil
+	return &rawJSON{text: text, members: members}, nil
 }
 
-// newItemSource is newSource for a list item, which carries no kind or
+// newItemRawJSON is newRawJSON for a list item, which carries no kind or
 // apiVersion of its own (custom resources' items do): kind supplies them,
 // first, as the object would have them when read alone. The text is
 // copied once.
-func newItemSource(item []byte, kind *Kind) (*source, error) {
+func newItemRawJSON(item []byte, kind *Kind) (*rawJSON, error) {
 	var b strings.Builder
 	b.Grow(len(item) + len(kind.Kind) + len(kind.Group) + len(kind.Version) + 32)
 	b.WriteString(`{"apiVersion":`)
@@ -57,25 +57,25 @@ func newItemSource(item []byte, kind *Kind) (*source, error) {
 	b.WriteString(quoteJSON(kind.Kind))
 	rest := bytes.TrimLeft(item, " \t\r\n")
 	if len(rest) == 0 || rest[0] != '{' {
-		return newSource(string(item)) // not an object: let Index say so
+		return newRawJSON(string(item)) // not an object: let Index say so
 	}
 	rest = rest[1:]
 	if r := bytes.TrimLeft(rest, " \t\r\n"); len(r) == 0 || r[0] != '}' {
 		b.WriteByte(',')
 	}
 	b.Write(rest)
-	s, err := newSource(b.String())
+	s, err := newRawJSON(b.String())
 	if err != nil {
 		return nil, err
 	}
-	own := source{members: s.members[2:]} // the item's members, after ours
+	own := rawJSON{members: s.members[2:]} // the item's members, after ours
 	hasKind, hasVersion := own.member("kind") != "", own.member("apiVersion") != ""
 	if !hasKind && !hasVersion {
 		return s, nil
 	}
 	// The item had its own: keep both, or with only one, put ours in place
 	// of it. The item's text was checked as part of the text above.
-	if s, err = checkedSource(string(item)); err == nil && (!hasKind || !hasVersion) {
+	if s, err = checkedRawJSON(string(item)); err == nil && (!hasKind || !hasVersion) {
 		s.withKind(kind)
 	}
 	return s, err
@@ -83,7 +83,7 @@ func newItemSource(item []byte, kind *Kind) (*source, error) {
 
 // withKind rewrites the text with kind and apiVersion first, replacing
 // any the text had.
-func (s *source) withKind(kind *Kind) {
+func (s *rawJSON) withKind(kind *Kind) {
 	members := make([]jsonany.Member, 0, len(s.members)+2)
 	var b strings.Builder
 	b.Grow(len(s.text) + 64)
@@ -122,7 +122,7 @@ func quoteJSON(s string) string {
 
 // member returns the raw JSON of the last top-level member called key, as
 // a decoded map would hold it, or "".
-func (s *source) member(key string) string {
+func (s *rawJSON) member(key string) string {
 	for i := len(s.members) - 1; i >= 0; i-- {
 		if s.members[i].Key == key {
 			return s.members[i].Value
@@ -132,7 +132,7 @@ func (s *source) member(key string) string {
 }
 
 // decode builds the maps once; the text was checked, so it cannot fail.
-func (s *source) decode() {
+func (s *rawJSON) decode() {
 	s.once.Do(func() {
 		raw := make(map[string]any, len(s.members))
 		for _, m := range s.members {
@@ -146,9 +146,9 @@ func (s *source) decode() {
 }
 
 // field returns the value at path, decoding only that value. ok is false
-// when the path is missing, or when the source was decoded and the maps,
+// when the path is missing, or when the text was decoded and the maps,
 // which may have changed since, must answer instead.
-func (s *source) field(path []string) (v any, ok bool) {
+func (s *rawJSON) field(path []string) (v any, ok bool) {
 	if s.decoded.Load() || len(path) == 0 {
 		return nil, false
 	}
