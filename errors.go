@@ -89,6 +89,22 @@ func (e *UnknownKindError) Error() string {
 // Is reports whether target is ErrUnknownKind.
 func (e *UnknownKindError) Is(target error) bool { return target == ErrUnknownKind }
 
+// ErrPodGone reports that a forwarded pod was deleted.
+var ErrPodGone = errors.New("pod is gone")
+
+// ExitError reports a command that ran and exited with a non-zero code
+// (kr8s's ExecError with check=True).
+type ExitError struct {
+	Code    int
+	Command []string
+	Stderr  []byte // captured stderr, when Exec captured it
+}
+
+// Error says which command failed with which code.
+func (e *ExitError) Error() string {
+	return fmt.Sprintf("command %q terminated with exit code %d", e.Command, e.Code)
+}
+
 // StatusError is a non-2xx answer from the API server, carrying the
 // server's Status (code, reason, message, details).
 type StatusError struct {

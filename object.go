@@ -15,7 +15,7 @@ type Object struct {
 	api  *Client
 	kind *Kind
 	raw  map[string]any // the contents, unless src holds them
-	src  *rawJSON        // the JSON read from the server, decoded on demand
+	src  *rawJSON       // the JSON read from the server, decoded on demand
 }
 
 // m returns the object's contents as maps, decoding the source if need be.

@@ -1,6 +1,8 @@
 package kr8s
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -173,4 +175,62 @@ func anySlice(s []string) []any {
 		out[i] = v
 	}
 	return out
+}
+
+// readyPods lists the pods in the object's namespace that o selects and
+// keeps those that are Ready.
+func readyPods(ctx context.Context, owner *Object, o *ListOptions) ([]*Pod, error) {
+	pods, err := podsOf(ctx, owner, o)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(pods, func(p *Pod) bool { return !p.Ready() }), nil
+}
+
+// podsOf lists the pods in the owner's namespace, with the owner's
+// client, that o selects.
+func podsOf(ctx context.Context, owner *Object, o *ListOptions) ([]*Pod, error) {
+	c, err := owner.API()
+	if err != nil {
+		return nil, err
+	}
+	lo := *o
+	lo.API, lo.Namespace = c, owner.Namespace()
+	pods, err := Pods.ListAll(ctx, &lo)
+	if err != nil {
+		return nil, fmt.Errorf("pods of %s: %w", owner, err)
+	}
+	return pods, nil
+}
+
+func (p *Pod) containerPort(name string) int {
+	cs, _ := p.Spec()["containers"].([]any)
+	for _, c := range cs {
+		m, _ := c.(map[string]any)
+		ports, _ := m["ports"].([]any)
+		for _, x := range ports {
+			pm, _ := x.(map[string]any)
+			if pm["name"] == name {
+				n, _ := toInt(pm["containerPort"])
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+// errNoReadyPods is returned when a Service or Deployment has no ready
+// pod to exec in or forward to.
+var errNoReadyPods = errors.New("no ready pods")
+
+// pickReady returns the first pod that list gives.
+func pickReady(ctx context.Context, owner *Object, list func(context.Context) ([]*Pod, error)) (*Pod, error) {
+	pods, err := list(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(pods) == 0 {
+		return nil, fmt.Errorf("%s: %w", owner, errNoReadyPods)
+	}
+	return pods[0], nil
 }

@@ -2,7 +2,6 @@ package kr8s
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,6 +9,30 @@ import (
 	"strconv"
 	"strings"
 )
+
+// Service is a Service object (core v1).
+type Service struct{ *Object }
+
+// Services is the Service kind.
+var Services = &KindOf[*Service]{
+	Kind: Kind{Version: "v1", Kind: "Service", Plural: "services", Namespaced: true},
+	wrap: func(o *Object) *Service { return &Service{o} },
+}
+
+// NewService builds a Service from a map, a struct or JSON; see NewPod.
+func NewService(src any, opts ...ObjectOption) (*Service, error) { return Services.New(src, opts...) }
+
+// ReadyPods returns the pods that the Service's .spec.selector picks and
+// that are Ready. A Service without a selector has no pods of its own,
+// so it returns none. Like kr8s, it counts pods by label only, not by
+// their endpoints.
+func (s *Service) ReadyPods(ctx context.Context) ([]*Pod, error) {
+	sel := stringMap(s.Spec()["selector"])
+	if len(sel) == 0 {
+		return nil, nil
+	}
+	return readyPods(ctx, s.Object, &ListOptions{Labels: sel})
+}
 
 // ProxyOptions are the options of Service.Proxy.
 type ProxyOptions struct {
@@ -84,38 +107,6 @@ func (s *Service) targetPort(port int, pod *Pod) (int, error) {
 	return 0, fmt.Errorf("service %s has no port %d", s.Name(), port)
 }
 
-func (p *Pod) containerPort(name string) int {
-	cs, _ := p.Spec()["containers"].([]any)
-	for _, c := range cs {
-		m, _ := c.(map[string]any)
-		ports, _ := m["ports"].([]any)
-		for _, x := range ports {
-			pm, _ := x.(map[string]any)
-			if pm["name"] == name {
-				n, _ := toInt(pm["containerPort"])
-				return n
-			}
-		}
-	}
-	return 0
-}
-
-// errNoReadyPods is returned when a Service or Deployment has no ready
-// pod to exec in or forward to.
-var errNoReadyPods = errors.New("no ready pods")
-
-// pickReady returns the first pod that list gives.
-func pickReady(ctx context.Context, owner *Object, list func(context.Context) ([]*Pod, error)) (*Pod, error) {
-	pods, err := list(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if len(pods) == 0 {
-		return nil, fmt.Errorf("%s: %w", owner, errNoReadyPods)
-	}
-	return pods[0], nil
-}
-
 // PortForward forwards local connections to the service's port. Each new
 // connection goes to a ready pod chosen at that moment, on the pod port
 // the service's targetPort names, so a replaced pod is no obstacle.
@@ -139,36 +130,9 @@ func (s *Service) PortForward(ctx context.Context, port int, o *PortForwardOptio
 	return f, nil
 }
 
-// PortForward forwards local connections to port on a ready pod of the
-// deployment, chosen for each connection.
-func (d *Deployment) PortForward(ctx context.Context, port int, o *PortForwardOptions) (*PortForward, error) {
-	c, err := d.API()
-	if err != nil {
-		return nil, err
-	}
-	target := func(ctx context.Context) (*Pod, int, error) {
-		pod, err := pickReady(ctx, d.Object, d.ReadyPods)
-		return pod, port, err
-	}
-	f, err := startPortForward(ctx, c, target, o)
-	if err != nil {
-		return nil, fmt.Errorf("port-forward to %s: %w", d, err)
-	}
-	return f, nil
-}
-
 // Exec runs command in one of the service's ready pods; see Pod.Exec.
 func (s *Service) Exec(ctx context.Context, command []string, o *ExecOptions) (*ExecResult, error) {
 	pod, err := pickReady(ctx, s.Object, s.ReadyPods)
-	if err != nil {
-		return nil, err
-	}
-	return pod.Exec(ctx, command, o)
-}
-
-// Exec runs command in one of the deployment's ready pods; see Pod.Exec.
-func (d *Deployment) Exec(ctx context.Context, command []string, o *ExecOptions) (*ExecResult, error) {
-	pod, err := pickReady(ctx, d.Object, d.ReadyPods)
 	if err != nil {
 		return nil, err
 	}

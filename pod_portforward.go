@@ -168,9 +168,6 @@ func (f *PortForward) watchPod(p *Pod) {
 	}
 }
 
-// ErrPodGone reports that a forwarded pod was deleted.
-var ErrPodGone = errors.New("pod is gone")
-
 func (f *PortForward) stop(fatal error) {
 	f.stopOnce.Do(func() {
 		f.mu.Lock()

@@ -48,19 +48,6 @@ type ExecResult struct {
 	ExitCode       int
 }
 
-// ExitError reports a command that ran and exited with a non-zero code
-// (kr8s's ExecError with check=True).
-type ExitError struct {
-	Code    int
-	Command []string
-	Stderr  []byte // captured stderr, when Exec captured it
-}
-
-// Error says which command failed with which code.
-func (e *ExitError) Error() string {
-	return fmt.Sprintf("command %q terminated with exit code %d", e.Command, e.Code)
-}
-
 // Exec runs command in the pod and captures its output. A non-zero exit
 // returns the result together with an *ExitError carrying the code.
 // Unlike kr8s, stdin works: set ExecOptions.Stdin.

@@ -6,97 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
 )
-
-// Cordon marks the node unschedulable.
-func (n *Node) Cordon(ctx context.Context) error {
-	return n.Patch(ctx, map[string]any{"spec": map[string]any{"unschedulable": true}}, nil)
-}
-
-// Uncordon marks the node schedulable again.
-func (n *Node) Uncordon(ctx context.Context) error {
-	return n.Patch(ctx, map[string]any{"spec": map[string]any{"unschedulable": nil}}, nil)
-}
-
-// Taint adds or removes taints with kubectl's syntax: "key=value:Effect"
-// or "key:Effect" adds (replacing a taint with the same key and effect),
-// "key:Effect-" removes that taint and "key-" removes every taint with the
-// key. The update carries the node's resourceVersion, so a concurrent
-// change is never lost: on a conflict Taint re-reads the node and tries
-// again, a few times.
-func (n *Node) Taint(ctx context.Context, taints ...string) error {
-	var err error
-	for range 5 {
-		if err = n.taintOnce(ctx, taints); !errors.Is(err, ErrConflict) {
-			return err
-		}
-	}
-	return err
-}
-
-func (n *Node) taintOnce(ctx context.Context, taints []string) error {
-	if err := n.Refresh(ctx); err != nil {
-		return err
-	}
-	cur := n.Taints()
-	for _, spec := range taints {
-		remove := strings.HasSuffix(spec, "-")
-		t, err := parseTaint(strings.TrimSuffix(spec, "-"), remove)
-		if err != nil {
-			return err
-		}
-		before := len(cur)
-		cur = slices.DeleteFunc(cur, func(x Taint) bool {
-			return x.Key == t.Key && (t.Effect == "" || x.Effect == t.Effect)
-		})
-		if remove {
-			if len(cur) == before {
-				return fmt.Errorf("taint %q not found on node %s", spec, n.Name())
-			}
-			continue
-		}
-		cur = append(cur, t)
-	}
-	list := make([]any, len(cur))
-	for i, t := range cur {
-		m := map[string]any{"key": t.Key, "effect": t.Effect}
-		if t.Value != "" {
-			m["value"] = t.Value
-		}
-		if t.TimeAdded != "" {
-			m["timeAdded"] = t.TimeAdded
-		}
-		list[i] = m
-	}
-	return n.Patch(ctx, map[string]any{
-		"metadata": map[string]any{"resourceVersion": n.resourceVersion()},
-		"spec":     map[string]any{"taints": list},
-	}, nil)
-}
-
-var taintEffects = []string{"NoSchedule", "PreferNoSchedule", "NoExecute"}
-
-func parseTaint(s string, removal bool) (Taint, error) {
-	var t Taint
-	kv, effect, hasEffect := strings.Cut(s, ":")
-	t.Key, t.Value, _ = strings.Cut(kv, "=")
-	if t.Key == "" {
-		return t, fmt.Errorf("invalid taint %q: want key[=value]:Effect", s)
-	}
-	if hasEffect {
-		if !slices.Contains(taintEffects, effect) {
-			return t, fmt.Errorf("invalid taint effect %q: want one of %v", effect, taintEffects)
-		}
-		t.Effect = effect
-	} else if !removal {
-		return t, fmt.Errorf("invalid taint %q: an effect is required, such as %q", s, s+":NoSchedule")
-	}
-	return t, nil
-}
 
 // DrainOptions are the options of Drain. The zero value evicts every
 // evictable pod, fails on pods without a controller or with emptyDir data,
