@@ -108,11 +108,7 @@ func (c *Client) APIResources(ctx context.Context) ([]APIResource, error) {
 // APIResources lists the server's resources with the default client,
 // API(); see Client.APIResources.
 func APIResources(ctx context.Context) ([]APIResource, error) {
-	c, err := API()
-	if err != nil {
-		return nil, err
-	}
-	return c.APIResources(ctx)
+	return withDefault(ctx, (*Client).APIResources)
 }
 
 // RefreshDiscovery drops this client's discovery cache, in memory and on

@@ -1,6 +1,7 @@
 package kr8s
 
 import (
+	"context"
 	"reflect"
 	"sync"
 )
@@ -68,4 +69,17 @@ func resetFactory() {
 	factory.mu.Lock()
 	factory.clients = nil
 	factory.mu.Unlock()
+}
+
+// withDefault calls the method f on the default client, API(): the
+// package-level twins of Client methods are this.
+//
+//	return withDefault(ctx, (*Client).Version)
+func withDefault[T any](ctx context.Context, f func(*Client, context.Context) (T, error)) (T, error) {
+	c, err := API()
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return f(c, ctx)
 }

@@ -1,5 +1,10 @@
 package kr8s
 
+// This file lists the built-in kinds, kr8s's object classes. Each one,
+// with its type, constructor and helpers, is in the file named after it
+// (pod.go, deployment.go, ...); kr8s's Table class is not a resource: it
+// is in table.go.
+
 // builtinKinds are the typed kinds, used to type objects read from
 // manifests without asking the server.
 var builtinKinds = []*Kind{

@@ -3,6 +3,7 @@ package kr8s
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Object is any Kubernetes object. It keeps the server's JSON, so reading
@@ -77,15 +78,11 @@ func toMap(src any) (map[string]any, error) {
 // API returns the client the object uses: the one it was bound to, else
 // the default client from API().
 func (o *Object) API() (*Client, error) {
-	if o.api != nil {
-		return o.api, nil
+	c, err := orDefault(o.api)
+	if err == nil {
+		o.api = c
 	}
-	c, err := API()
-	if err != nil {
-		return nil, err
-	}
-	o.api = c
-	return c, nil
+	return c, err
 }
 
 // Kind returns the object's kind.
@@ -183,4 +180,20 @@ func stringMap(v any) map[string]string {
 		}
 	}
 	return out
+}
+
+// condition returns the status and message of the object's
+// .status.conditions entry whose type is typ (matched without regard to
+// case, as kubectl wait does), or "" when it has none.
+func (o *Object) condition(typ string) (status, message string) {
+	conds, _ := o.Status()["conditions"].([]any)
+	for _, c := range conds {
+		m, _ := c.(map[string]any)
+		if t, _ := m["type"].(string); strings.EqualFold(t, typ) {
+			status, _ = m["status"].(string)
+			message, _ = m["message"].(string)
+			return status, message
+		}
+	}
+	return "", ""
 }

@@ -25,14 +25,8 @@ func NewPod(src any, opts ...ObjectOption) (*Pod, error) { return Pods.New(src, 
 // Ready=True. kr8s's ready() refreshes first; call Refresh or use a watch
 // for a current answer.
 func (p *Pod) Ready() bool {
-	conds, _ := p.Status()["conditions"].([]any)
-	for _, c := range conds {
-		m, _ := c.(map[string]any)
-		if m["type"] == "Ready" {
-			return m["status"] == "True"
-		}
-	}
-	return false
+	status, _ := p.condition("Ready")
+	return status == "True"
 }
 
 // Tolerate adds a toleration to .spec.tolerations, locally: create the

@@ -47,11 +47,9 @@ func (c *Client) LookupKind(ctx context.Context, name string) (*KindOf[*Object],
 // LookupKind resolves a kind name with the default client, API(); see
 // Client.LookupKind.
 func LookupKind(ctx context.Context, name string) (*KindOf[*Object], error) {
-	c, err := API()
-	if err != nil {
-		return nil, err
-	}
-	return c.LookupKind(ctx, name)
+	return withDefault(ctx, func(c *Client, ctx context.Context) (*KindOf[*Object], error) {
+		return c.LookupKind(ctx, name)
+	})
 }
 
 // LookupResource resolves a name like LookupKind and returns everything
@@ -385,4 +383,57 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "..."
+}
+
+// resolved reports whether the kind knows its resource name. A kind read
+// from a manifest that is not built in does not until ensureKind.
+func (k *Kind) resolved() bool { return k.Plural != "" }
+
+// ensureKind completes a kind read from a manifest (a CRD or another kind
+// that is not built in) from discovery: its plural name and scope. Verbs
+// that address the object call it first; it costs nothing once resolved.
+// The apiVersion must be served as written: a kind the server serves only
+// in another version is an error.
+func (o *Object) ensureKind(ctx context.Context) error {
+	if o.kind.resolved() {
+		return nil
+	}
+	c, err := o.API()
+	if err != nil {
+		return err
+	}
+	want := o.kind
+	name := want.Kind
+	if want.Group != "" {
+		name += "." + want.Group
+	}
+	r, err := c.LookupResource(ctx, name+"/"+want.Version)
+	var k *Kind
+	if err == nil {
+		k = r.AsKind()
+		if k.Kind != want.Kind || k.Group != want.Group || k.Version != want.Version {
+			// The name matched another resource's plural or short name.
+			k, err = exactKind(ctx, c, want)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", want.GroupVersion(), want.Kind, err)
+	}
+	o.kind = k
+	return nil
+}
+
+// exactKind finds the resource whose group, version and kind are k's.
+func exactKind(ctx context.Context, c *Client, k *Kind) (*Kind, error) {
+	all, err := c.APIResources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		r := &all[i]
+		if r.Group == k.Group && r.Version == k.Version && r.Kind == k.Kind {
+			return r.AsKind(), nil
+		}
+	}
+	return nil, &UnknownKindError{Name: k.Kind, Reason: "the server does not serve it in " + k.GroupVersion()}
 }

@@ -34,6 +34,11 @@ func (c *Client) Version(ctx context.Context) (*VersionInfo, error) {
 	return &v, nil
 }
 
+// Version returns the server's version using the default client, API().
+func Version(ctx context.Context) (*VersionInfo, error) {
+	return withDefault(ctx, (*Client).Version)
+}
+
 // UserInfo is who the server thinks the client is.
 type UserInfo struct {
 	Username string              `json:"username"`
@@ -56,6 +61,11 @@ func (c *Client) Whoami(ctx context.Context) (*UserInfo, error) {
 		return nil, err
 	}
 	return &review.Status.UserInfo, nil
+}
+
+// Whoami returns the default client's identity; see Client.Whoami.
+func Whoami(ctx context.Context) (*UserInfo, error) {
+	return withDefault(ctx, (*Client).Whoami)
 }
 
 // APIVersions lists every group version the server serves, core "v1"
@@ -86,29 +96,7 @@ func (c *Client) APIVersions(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// Version returns the server's version using the default client, API().
-func Version(ctx context.Context) (*VersionInfo, error) {
-	c, err := API()
-	if err != nil {
-		return nil, err
-	}
-	return c.Version(ctx)
-}
-
-// Whoami returns the default client's identity; see Client.Whoami.
-func Whoami(ctx context.Context) (*UserInfo, error) {
-	c, err := API()
-	if err != nil {
-		return nil, err
-	}
-	return c.Whoami(ctx)
-}
-
 // APIVersions lists the server's group versions with the default client.
 func APIVersions(ctx context.Context) ([]string, error) {
-	c, err := API()
-	if err != nil {
-		return nil, err
-	}
-	return c.APIVersions(ctx)
+	return withDefault(ctx, (*Client).APIVersions)
 }

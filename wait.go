@@ -42,16 +42,8 @@ func parseCondition(s string) (condition, error) {
 			if obj == nil {
 				return false, nil
 			}
-			conds, _ := obj.Status()["conditions"].([]any)
-			for _, x := range conds {
-				m, _ := x.(map[string]any)
-				t, _ := m["type"].(string)
-				v, _ := m["status"].(string)
-				if strings.EqualFold(t, typ) {
-					return strings.EqualFold(v, want), nil
-				}
-			}
-			return false, nil
+			status, _ := obj.condition(typ)
+			return status != "" && strings.EqualFold(status, want), nil
 		}
 		return c, nil
 	case strings.HasPrefix(strings.ToLower(s), "jsonpath="):
