@@ -69,19 +69,7 @@ func (d *Deployment) Ready() bool {
 // PortForward forwards local connections to port on a ready pod of the
 // deployment, chosen for each connection.
 func (d *Deployment) PortForward(ctx context.Context, port int, o *PortForwardOptions) (*PortForward, error) {
-	c, err := d.API()
-	if err != nil {
-		return nil, err
-	}
-	target := func(ctx context.Context) (*Pod, int, error) {
-		pod, err := pickReady(ctx, d.Object, d.ReadyPods)
-		return pod, port, err
-	}
-	f, err := startPortForward(ctx, c, target, o)
-	if err != nil {
-		return nil, fmt.Errorf("port-forward to %s: %w", d, err)
-	}
-	return f, nil
+	return forwardToReady(ctx, d.Object, d.ReadyPods, func(*Pod) (int, error) { return port, nil }, o)
 }
 
 // Exec runs command in one of the deployment's ready pods; see Pod.Exec.

@@ -78,7 +78,10 @@ func toMap(src any) (map[string]any, error) {
 // API returns the client the object uses: the one it was bound to, else
 // the default client from API().
 func (o *Object) API() (*Client, error) {
-	c, err := orDefault(o.api)
+	if o.api != nil {
+		return o.api, nil
+	}
+	c, err := API()
 	if err == nil {
 		o.api = c
 	}

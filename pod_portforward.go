@@ -203,3 +203,26 @@ func (f *PortForward) Close() error {
 	f.stop(nil)
 	return f.Wait()
 }
+
+// forwardToReady port-forwards to one of owner's ready pods, picked anew
+// for each connection, on the pod port that port gives for it.
+func forwardToReady(ctx context.Context, owner *Object, ready func(context.Context) ([]*Pod, error),
+	port func(*Pod) (int, error), o *PortForwardOptions) (*PortForward, error) {
+	c, err := owner.API()
+	if err != nil {
+		return nil, err
+	}
+	target := func(ctx context.Context) (*Pod, int, error) {
+		pod, err := pickReady(ctx, owner, ready)
+		if err != nil {
+			return nil, 0, err
+		}
+		p, err := port(pod)
+		return pod, p, err
+	}
+	f, err := startPortForward(ctx, c, target, o)
+	if err != nil {
+		return nil, fmt.Errorf("port-forward to %s: %w", owner, err)
+	}
+	return f, nil
+}

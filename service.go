@@ -111,23 +111,7 @@ func (s *Service) targetPort(port int, pod *Pod) (int, error) {
 // connection goes to a ready pod chosen at that moment, on the pod port
 // the service's targetPort names, so a replaced pod is no obstacle.
 func (s *Service) PortForward(ctx context.Context, port int, o *PortForwardOptions) (*PortForward, error) {
-	c, err := s.API()
-	if err != nil {
-		return nil, err
-	}
-	target := func(ctx context.Context) (*Pod, int, error) {
-		pod, err := pickReady(ctx, s.Object, s.ReadyPods)
-		if err != nil {
-			return nil, 0, err
-		}
-		tp, err := s.targetPort(port, pod)
-		return pod, tp, err
-	}
-	f, err := startPortForward(ctx, c, target, o)
-	if err != nil {
-		return nil, fmt.Errorf("port-forward to %s: %w", s, err)
-	}
-	return f, nil
+	return forwardToReady(ctx, s.Object, s.ReadyPods, func(pod *Pod) (int, error) { return s.targetPort(port, pod) }, o)
 }
 
 // Exec runs command in one of the service's ready pods; see Pod.Exec.
