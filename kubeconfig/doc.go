@@ -2,9 +2,13 @@
 // kubectl does (client-go's clientcmd rules), and builds the equivalent
 // configuration for a pod from its service account (in-cluster config).
 //
-// The package never touches the network and never writes files: certificate
-// and token files named by a kubeconfig are read into memory by
-// [Config.Resolve], which returns everything a client needs to connect.
+// The package never touches the network. Loading and resolving never write
+// files: certificate and token files named by a kubeconfig are read into
+// memory by [Config.Resolve], which returns everything a client needs to
+// connect. Only the edit functions write, and only the file they are given:
+// [SetCurrentContext], [RenameContext], [SetContextNamespace] and
+// [WriteFile] change one kubeconfig in place, keeping its comments and
+// layout, and replace it atomically (a new file is made 0600).
 //
 // The usual way in is:
 //

@@ -1,0 +1,159 @@
+package kr8s_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kr8s-go/kr8s"
+)
+
+// widget is a user's own object type: KindOf builds it without a wrap
+// function.
+type widget struct{ *kr8s.Object }
+
+// TestKindOfZeroValues: a zero, nil or hand-filled KindOf returns errors
+// that say what is missing, never panics, and builds user types.
+func TestKindOfZeroValues(t *testing.T) {
+	ctx := context.Background()
+	c, err := kr8s.NewClient(kr8s.WithURL("https://127.0.0.1:1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(what string, err error, want string) {
+		t.Helper()
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want one containing %q", what, err, want)
+		}
+	}
+	zero := &kr8s.KindOf[*kr8s.Object]{}
+	_, err = zero.Get(ctx, "x", &kr8s.GetOptions{API: c})
+	check("zero Get", err, "Version and Plural must be set")
+	_, err = zero.ListAll(ctx, &kr8s.ListOptions{API: c})
+	check("zero ListAll", err, "Version and Plural must be set")
+	for _, err := range zero.List(ctx, &kr8s.ListOptions{API: c}) {
+		check("zero List", err, "Version and Plural must be set")
+	}
+	for _, err := range zero.Watch(ctx, &kr8s.WatchOptions{API: c}) {
+		check("zero Watch", err, "Version and Plural must be set")
+	}
+	_, err = zero.Table(ctx, nil, &kr8s.ListOptions{API: c})
+	check("zero Table", err, "Version and Plural must be set")
+	_, err = zero.New(map[string]any{})
+	check("zero New", err, "Version and Plural must be set")
+
+	var nilKind *kr8s.KindOf[*kr8s.Pod]
+	_, err = nilKind.Get(ctx, "x", nil)
+	check("nil Get", err, "nil *KindOf")
+
+	k := kr8s.Kind{Group: "example.com", Version: "v1", Kind: "Widget", Plural: "widgets", Namespaced: true}
+	bad := &kr8s.KindOf[string]{Kind: k}
+	_, err = bad.New(map[string]any{})
+	check("KindOf[string]", err, "pointer to a struct embedding *kr8s.Object")
+
+	objs := &kr8s.KindOf[*kr8s.Object]{Kind: k}
+	o, err := objs.New(map[string]any{"metadata": map[string]any{"name": "a"}})
+	if err != nil || o.Name() != "a" || o.Kind().Plural != "widgets" {
+		t.Fatalf("KindOf[*Object]{Kind: k}.New = %v, %v", o, err)
+	}
+	widgets := &kr8s.KindOf[*widget]{Kind: k}
+	w, err := widgets.New([]byte(`{"metadata":{"name":"b"}}`))
+	if err != nil || w.Name() != "b" || w.Object == nil {
+		t.Fatalf("KindOf[*widget].New = %v, %v", w, err)
+	}
+}
+
+// TestLookupKindVerbs: the kind LookupKind returns has the verbs of a
+// typed kind and uses the client it was looked up with.
+func TestLookupKindVerbs(t *testing.T) {
+	t.Parallel()
+	e := newVerbEnv(t)
+	e.createConfigMap("lk-a", map[string]any{"k": "v"})
+	k, err := e.c.LookupKind(e.ctx, "cm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No API in the options: the lookup's client, whose namespace is the
+	// test's, is used, not API().
+	got, err := k.Get(e.ctx, "lk-a", nil)
+	if err != nil || got.Field("data", "k") != "v" {
+		t.Fatalf("Get = %v, %v", got, err)
+	}
+	all, err := k.ListAll(e.ctx, &kr8s.ListOptions{FieldSelector: "metadata.name!=kube-root-ca.crt"})
+	if err != nil || len(all) != 1 || all[0].Name() != "lk-a" {
+		t.Fatalf("ListAll = %v, %v; want [lk-a]", all, err)
+	}
+	tab, err := k.Table(e.ctx, nil, &kr8s.ListOptions{FieldSelector: "metadata.name!=kube-root-ca.crt"})
+	if err != nil || len(tab.Rows) != 1 {
+		t.Fatalf("Table = %+v, %v", tab, err)
+	}
+	o, err := k.New(map[string]any{"metadata": map[string]any{"name": "lk-b"}, "data": map[string]any{"x": "y"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Create(e.ctx, nil); err != nil {
+		t.Fatalf("create from a looked-up kind: %v", err)
+	}
+	if s := e.mustServer(kr8s.NewKind(kr8s.ConfigMaps.Kind), "lk-b"); s.Namespace() != e.ns {
+		t.Fatalf("created in %q, want %q", s.Namespace(), e.ns)
+	}
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	var seen []string
+	for ev, err := range k.Watch(ctx, &kr8s.WatchOptions{FieldSelector: "metadata.name!=kube-root-ca.crt"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen = append(seen, ev.Object.Name())
+		if len(seen) == 2 {
+			break
+		}
+	}
+	slices.Sort(seen)
+	if !slices.Equal(seen, []string{"lk-a", "lk-b"}) {
+		t.Fatalf("Watch saw %v", seen)
+	}
+
+	// An unknown name is a typed error with suggestions.
+	_, err = e.c.LookupKind(e.ctx, "confgimap")
+	var uk *kr8s.UnknownKindError
+	if !errors.Is(err, kr8s.ErrUnknownKind) || !errors.As(err, &uk) {
+		t.Fatalf("LookupKind(confgimap) = %v, want an *UnknownKindError", err)
+	}
+	if uk.Name != "confgimap" || !slices.Contains(uk.Suggestions, "configmap") {
+		t.Fatalf("UnknownKindError = %+v, want Name confgimap and the suggestion configmap", uk)
+	}
+}
+
+// TestCreateOptions: DryRun checks without saving; FieldManager names the
+// writer in managedFields.
+func TestCreateOptions(t *testing.T) {
+	t.Parallel()
+	e := newVerbEnv(t)
+	dry := e.configMap("dry", map[string]any{"a": "1"})
+	if err := dry.Create(e.ctx, &kr8s.CreateOptions{DryRun: true}); err != nil {
+		t.Fatal(err)
+	}
+	if dry.Field("metadata", "uid") == nil {
+		t.Error("a dry-run create did not take the server's answer (no uid)")
+	}
+	if gone, err := e.gone(kr8s.NewKind(kr8s.ConfigMaps.Kind), "dry"); err != nil || !gone {
+		t.Fatalf("after a dry-run create: gone=%v err=%v, want not saved", gone, err)
+	}
+	fm := e.configMap("fm", map[string]any{"a": "1"})
+	if err := fm.Create(e.ctx, &kr8s.CreateOptions{FieldManager: "kr8s-shape-test"}); err != nil {
+		t.Fatal(err)
+	}
+	mf, _ := e.mustServer(kr8s.NewKind(kr8s.ConfigMaps.Kind), "fm").Field("metadata", "managedFields").([]any)
+	var managers []string
+	for _, m := range mf {
+		mm, _ := m.(map[string]any)
+		s, _ := mm["manager"].(string)
+		managers = append(managers, s)
+	}
+	if !slices.Equal(managers, []string{"kr8s-shape-test"}) {
+		t.Fatalf("managers %v, want [kr8s-shape-test]", managers)
+	}
+}
