@@ -46,30 +46,6 @@ const (
 	bytesPerStep  = 16
 )
 
-// ErrBudget is wrapped by the error for an evaluation that exceeds its
-// budget.
-var ErrBudget = errors.New("jsonpath: evaluation budget exceeded")
-
-// budgetError reports that an evaluation of template took more than steps
-// steps.
-type budgetError struct {
-	template string
-	steps    int
-}
-
-// Error names the template (its first 200 bytes) and the budget, for
-// example `jsonpath: template "{range ..}..." exceeds the evaluation
-// budget of 1000000 steps`.
-func (e *budgetError) Error() string {
-	t := e.template
-	if len(t) > 200 {
-		t = t[:200] + "..."
-	}
-	return fmt.Sprintf("jsonpath: template %q exceeds the evaluation budget of %d steps", t, e.steps)
-}
-
-func (e *budgetError) Unwrap() error { return ErrBudget }
-
 // executor holds the state of one evaluation. The range bookkeeping follows
 // kubectl's linear evaluation so that templates with unbalanced range/end
 // produce the same output.

@@ -41,18 +41,6 @@ type Template struct {
 	stepBudget int // if > 0, the evaluation budget in steps, instead of the default (tests)
 }
 
-// ParseError describes a malformed template. Pos is the byte offset in the
-// template at which the problem was detected.
-type ParseError struct {
-	Pos int
-	Msg string
-}
-
-// Error implements the error interface, for example "unclosed action at 7".
-func (e *ParseError) Error() string {
-	return fmt.Sprintf("%s at %d", e.Msg, e.Pos)
-}
-
 // Parse compiles a template such as `{.items[*].metadata.name}` or
 // `{range .items[*]}{.metadata.name}{"\n"}{end}`. Syntax errors are returned
 // as *ParseError. Unknown identifiers (for example `{items}`, which lacks the
