@@ -72,7 +72,7 @@ func resetFactory() {
 }
 
 // withDefault calls the method f on the default client, API(): the
-// package-level twins of Client methods are this.
+// package-level functions that wrap a Client method are this.
 //
 //	return withDefault(ctx, (*Client).Version)
 func withDefault[T any](ctx context.Context, f func(*Client, context.Context) (T, error)) (T, error) {

@@ -96,7 +96,7 @@ func (k *Kind) get(ctx context.Context, name string, o *GetOptions) (*Object, er
 }
 
 // KindOf is a Kind whose verbs return a typed object, such as *Pod. The
-// package's kind values (Pods, ...) are the twins of kr8s's object
+// package's kind values (Pods, ...) stand for kr8s's object
 // classes; LookupKind and NewKind give a KindOf[*Object] for any kind the
 // server serves, with the same verbs.
 //

@@ -14,7 +14,7 @@ import (
 
 func TestTable(t *testing.T) {
 	ctx := context.Background()
-	c, rc, ns := twinsClient(t)
+	c, rc, ns := getClient(t)
 	// The label is the namespace's name, so that pods of earlier runs,
 	// in namespaces still being deleted, do not match.
 	want := []string{"p1", "p2", "p3"}

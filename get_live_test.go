@@ -13,9 +13,9 @@ import (
 	"github.com/kr8s-go/kr8s/internal/testcluster"
 )
 
-// twinsClient returns a client in a fresh namespace that counts its
+// getClient returns a client in a fresh namespace that counts its
 // requests, and the namespace.
-func twinsClient(t *testing.T) (*kr8s.Client, *requestCounter, string) {
+func getClient(t *testing.T) (*kr8s.Client, *requestCounter, string) {
 	t.Helper()
 	ns := testcluster.Namespace(t)
 	rc := &requestCounter{}
@@ -43,10 +43,10 @@ func createConfigMapsNamed(t *testing.T, c *kr8s.Client, names ...string) {
 	}
 }
 
-func TestTwinsGet(t *testing.T) {
+func TestGetByKindName(t *testing.T) {
 	t.Setenv(kr8s.EnvCacheDir, t.TempDir())
 	ctx := context.Background()
-	c, rc, ns := twinsClient(t)
+	c, rc, ns := getClient(t)
 	createConfigMapsNamed(t, c, "a", "b", "c")
 	opts := &kr8s.ListOptions{API: c}
 	// Warm discovery, so that only Get's own requests are counted.
@@ -102,10 +102,10 @@ func TestTwinsGet(t *testing.T) {
 	}
 }
 
-func TestTwinsWatch(t *testing.T) {
+func TestWatchByKindName(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, _, _ := twinsClient(t)
+	c, _, _ := getClient(t)
 	createConfigMapsNamed(t, c, "before")
 	var got []string
 	for ev, err := range kr8s.Watch(ctx, "configmaps", &kr8s.WatchOptions{API: c, LabelSelector: "app=twins"}) {
