@@ -125,10 +125,28 @@ type watcher struct {
 	c     *Client
 	lo    ListOptions // what to list and watch
 	rv    string
-	known map[string]*Object // namespace/name -> last seen
+	known map[string]seenObject // namespace/name -> last delivered
 	// complete is true once known holds the whole state (after a list),
 	// so a Deleted event for an unknown object is a repeat.
 	complete bool
+}
+
+// seenObject is what the watcher remembers of an object it delivered: its
+// resourceVersion, read when it arrived, and its JSON text, from which a
+// Deleted event is built if a relist finds it gone. It shares nothing the
+// caller can change: a caller that patches or edits a delivered object
+// does not change what the watch compares the next event with.
+type seenObject struct {
+	rv  string
+	src *rawJSON // text and members only, never decoded here
+}
+
+func seen(o *Object) seenObject {
+	s := seenObject{rv: o.resourceVersion()}
+	if o.src != nil {
+		s.src = &rawJSON{text: o.src.text, members: o.src.members}
+	}
+	return s
 }
 
 func objectKey(o *Object) string { return o.Namespace() + "/" + o.Name() }
@@ -150,7 +168,7 @@ func (k *Kind) watch(ctx context.Context, o *WatchOptions, listed func(n int) bo
 	if err != nil {
 		return err
 	}
-	w := &watcher{k: k, c: c, lo: o.listOptions(c), rv: o.ResourceVersion, known: map[string]*Object{}}
+	w := &watcher{k: k, c: c, lo: o.listOptions(c), rv: o.ResourceVersion, known: map[string]seenObject{}}
 	if w.rv == "" {
 		ok, err := w.relist(ctx, false, yield)
 		if err != nil || !ok {
@@ -362,17 +380,18 @@ func (w *watcher) relist(ctx context.Context, gone bool, yield func(EventType, *
 	if gone && !yield(Relisted, nil) {
 		return false, nil
 	}
-	seen := map[string]bool{}
+	listed := map[string]bool{}
 	cont := true
 	rv, err := w.k.list(ctx, &w.lo, func(obj *Object) bool {
 		key := objectKey(obj)
-		seen[key] = true
-		prev := w.known[key]
-		w.known[key] = obj
+		listed[key] = true
+		prev, ok := w.known[key]
+		now := seen(obj)
+		w.known[key] = now
 		switch {
-		case prev == nil:
+		case !ok:
 			cont = yield(Added, obj)
-		case prev.resourceVersion() != obj.resourceVersion():
+		case prev.rv != now.rv:
 			cont = yield(Modified, obj)
 		}
 		return cont
@@ -380,10 +399,10 @@ func (w *watcher) relist(ctx context.Context, gone bool, yield func(EventType, *
 	if err != nil || !cont {
 		return false, err
 	}
-	for key, obj := range w.known {
-		if !seen[key] {
+	for key, last := range w.known {
+		if !listed[key] {
 			delete(w.known, key)
-			if !yield(Deleted, obj) {
+			if !yield(Deleted, &Object{api: w.c, kind: w.k, src: last.src}) {
 				return false, nil
 			}
 		}
@@ -448,10 +467,11 @@ func (w *watcher) stream(ctx context.Context, yield func(EventType, *Object) boo
 		key := objectKey(obj)
 		switch EventType(ev.Type) {
 		case Added, Modified:
-			if prev := w.known[key]; prev != nil && prev.resourceVersion() == obj.resourceVersion() {
+			now := seen(obj)
+			if prev, ok := w.known[key]; ok && prev.rv == now.rv {
 				continue // already delivered
 			}
-			w.known[key] = obj
+			w.known[key] = now
 		case Deleted:
 			if _, ok := w.known[key]; !ok && w.complete {
 				continue // already reported gone

@@ -339,3 +339,39 @@ func TestWatchOutageWithinAndBeyondBudget(t *testing.T) {
 }
 
 func bytesReader(s string) *bytes.Reader { return bytes.NewReader([]byte(s)) }
+
+// TestWatchHandsOutNoSharedState is kr8s's common pattern: on ADDED, patch
+// the object just handed over, then wait for the MODIFIED event of that
+// change. The watch must not compare the next event with the delivered
+// object (which the patch brought up to date), or the event is lost.
+func TestWatchHandsOutNoSharedState(t *testing.T) {
+	t.Parallel()
+	e := newVerbEnv(t)
+	cm := e.createConfigMap("shared", map[string]any{"v": "0"})
+	ctx, cancel := context.WithTimeout(e.ctx, 30*time.Second)
+	defer cancel()
+	var types []kr8s.EventType
+	for ev, err := range kr8s.ConfigMaps.Watch(ctx, &kr8s.WatchOptions{API: e.c, Name: cm.Name()}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		types = append(types, ev.Type)
+		if ev.Type == kr8s.Added {
+			// Change the delivered object itself: it takes the server's
+			// answer, with the new resourceVersion.
+			if err := ev.Object.Patch(ctx, map[string]any{"data": map[string]any{"v": "1"}}, nil); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if ev.Type == kr8s.Modified && ev.Object.Data()["v"] == "1" {
+			break
+		}
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("events %v: the MODIFIED event of the caller's own patch never arrived", types)
+	}
+	if len(types) != 2 {
+		t.Fatalf("events %v, want ADDED then MODIFIED", types)
+	}
+}
