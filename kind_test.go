@@ -157,3 +157,33 @@ func TestCreateOptions(t *testing.T) {
 		t.Fatalf("managers %v, want [kr8s-shape-test]", managers)
 	}
 }
+
+// TestCreateWithoutResourceVersion: an object read from the server, then
+// deleted, is created again as it is (kr8s's create sends raw_template,
+// which drops .metadata.resourceVersion); creating it while it exists is
+// ErrAlreadyExists, not a 500.
+func TestCreateWithoutResourceVersion(t *testing.T) {
+	t.Parallel()
+	e := newVerbEnv(t)
+	e.createConfigMap("again", map[string]any{"a": "1"})
+	read, err := kr8s.ConfigMaps.Get(e.ctx, "again", &kr8s.GetOptions{API: e.c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rv := read.Field("metadata", "resourceVersion")
+	if err := read.Create(e.ctx, nil); !errors.Is(err, kr8s.ErrAlreadyExists) {
+		t.Fatalf("create of an existing object read from the server: %v, want ErrAlreadyExists", err)
+	}
+	if read.Field("metadata", "resourceVersion") != rv {
+		t.Fatal("a failed create changed the object's resourceVersion")
+	}
+	if err := read.Delete(e.ctx, &kr8s.DeleteOptions{Wait: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := read.Create(e.ctx, nil); err != nil {
+		t.Fatalf("create again after delete: %v", err)
+	}
+	if got := e.mustServer(kr8s.NewKind(kr8s.ConfigMaps.Kind), "again"); got.Field("data", "a") != "1" {
+		t.Fatalf("re-created object %v", got.Raw())
+	}
+}

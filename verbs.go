@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 )
@@ -23,6 +24,11 @@ type CreateOptions struct {
 // Create creates the object on the server and refreshes it from the
 // answer. The namespace is the object's own, else the client's. opts may
 // be nil.
+//
+// Like kr8s, it leaves out .metadata.resourceVersion, which the server
+// refuses on a create, so an object read from the server (or one deleted
+// and created again) can be created as it is; a name already taken is
+// ErrAlreadyExists.
 func (o *Object) Create(ctx context.Context, opts *CreateOptions) error {
 	if opts == nil {
 		opts = &CreateOptions{}
@@ -34,7 +40,7 @@ func (o *Object) Create(ctx context.Context, opts *CreateOptions) error {
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(o.m())
+	body, err := json.Marshal(withoutResourceVersion(o.m()))
 	if err != nil {
 		return fmt.Errorf("create %s: %w", o, err)
 	}
@@ -47,6 +53,23 @@ func (o *Object) Create(ctx context.Context, opts *CreateOptions) error {
 	}
 	o.setRaw(out)
 	return nil
+}
+
+// withoutResourceVersion returns m without .metadata.resourceVersion,
+// copying only the maps it changes.
+func withoutResourceVersion(m map[string]any) map[string]any {
+	md, ok := m["metadata"].(map[string]any)
+	if !ok {
+		return m
+	}
+	if _, ok := md["resourceVersion"]; !ok {
+		return m
+	}
+	md = maps.Clone(md)
+	delete(md, "resourceVersion")
+	m = maps.Clone(m)
+	m["metadata"] = md
+	return m
 }
 
 // Exists reports whether the object is on the server, with one GET. It
