@@ -44,8 +44,9 @@ func createTier(k *Kind) int {
 	return 2
 }
 
-// CreateAll creates objects concurrently, in dependency order (kr8s's
-// create(resources), which creates one at a time in the given order):
+// CreateAll creates objects concurrently, in dependency order. kr8s's
+// create(resources) starts every create at once, in no order, so a custom
+// resource can reach the server before its CRD; CreateAll goes in steps:
 //
 //  1. Namespaces and CustomResourceDefinitions; then it waits, with a
 //     watch, until each CRD is Established and its kinds are served
