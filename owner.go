@@ -6,22 +6,27 @@ import (
 	"fmt"
 )
 
-// OwnerOptions are the options of SetOwner. The zero value adds a plain
-// owner reference, as kr8s does.
+// OwnerOptions are the options of SetOwner. The zero value writes what
+// kr8s's set_owner writes: a reference with controller: true and
+// blockOwnerDeletion: true.
 type OwnerOptions struct {
-	// Controller marks the owner as the managing controller. An object
-	// has at most one.
-	Controller bool
-	// BlockOwnerDeletion keeps the owner from being deleted in the
-	// foreground until this object is gone.
-	BlockOwnerDeletion bool
+	// NotController leaves out controller: true, for an owner that is not
+	// the object's managing controller (an object has at most one).
+	NotController bool
+	// NoBlockOwnerDeletion leaves out blockOwnerDeletion: true, which
+	// keeps the owner from being deleted in the foreground until this
+	// object is gone.
+	NoBlockOwnerDeletion bool
 }
 
 // SetOwner makes owner an owner of the object, so that deleting the owner
 // deletes the object too (garbage collection). The owner must exist on
 // the server (its uid is needed) and, if namespaced, be in the object's
 // namespace. Other owner references are kept and one to the same owner is
-// updated; kr8s replaces the whole list instead.
+// updated; kr8s replaces the whole list instead. By default the owner
+// becomes the object's controller, as with kr8s, so an object that already
+// has another controller is an error that names it; set
+// OwnerOptions.NotController to add a second, plain owner.
 //
 // SetOwner reads the object first if it has no resourceVersion and sends
 // the new list with the resourceVersion, reading again and retrying if
@@ -60,10 +65,10 @@ func (o *Object) SetOwner(ctx context.Context, owner *Object, opts *OwnerOptions
 		apiVersion = owner.kind.GroupVersion()
 	}
 	ref := map[string]any{"apiVersion": apiVersion, "kind": owner.kind.Kind, "name": owner.Name(), "uid": uid}
-	if opts.Controller {
+	if !opts.NotController {
 		ref["controller"] = true
 	}
-	if opts.BlockOwnerDeletion {
+	if !opts.NoBlockOwnerDeletion {
 		ref["blockOwnerDeletion"] = true
 	}
 	if o.resourceVersion() == "" {
@@ -89,7 +94,8 @@ func (o *Object) SetOwner(ctx context.Context, owner *Object, opts *OwnerOptions
 	}
 }
 
-// Adopt makes o the owner of child (kr8s's adopt): child.SetOwner(ctx, o, nil).
+// Adopt makes o the controlling owner of child (kr8s's adopt):
+// child.SetOwner(ctx, o, nil).
 func (o *Object) Adopt(ctx context.Context, child *Object) error {
 	if child == nil {
 		return fmt.Errorf("adopt: nil child")
@@ -114,7 +120,7 @@ func withOwner(cur any, ref map[string]any) ([]any, error) {
 			continue
 		}
 		if m["controller"] == true && ref["controller"] == true {
-			return nil, fmt.Errorf("already controlled by %v %v: an object has at most one controller", m["kind"], m["name"])
+			return nil, fmt.Errorf("already controlled by %v %v: an object has at most one controller (OwnerOptions.NotController adds a plain owner)", m["kind"], m["name"])
 		}
 		out = append(out, m)
 	}
