@@ -161,14 +161,26 @@ func TestPodGenTolerateReady(t *testing.T) {
 		Command: []string{"nginx", "-g", "daemon off;"},
 		Env:     map[string]string{"B": "2", "A": "1"},
 		Ports:   []int{80, 443},
+		Tolerations: []kr8s.Toleration{
+			{Key: "dedicated", Operator: "Equal", Value: "web", Effect: "NoSchedule"},
+		},
 	}, kr8s.WithAPI(c))
 	if err != nil {
 		t.Fatal(err)
 	}
-	pod.Tolerate("dedicated", "Equal", "web", "NoSchedule")
-	pod.Tolerate("gpu", "Exists", "", "")
 	if err := pod.Create(ctx, nil); err != nil {
 		t.Fatal(err)
+	}
+	// kr8s's tolerate patches the pod on the server.
+	five := int64(5)
+	if err := pod.Tolerate(ctx, kr8s.Toleration{Key: "gpu", Operator: "Exists"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := pod.Tolerate(ctx, kr8s.Toleration{Key: "flaky", Operator: "Exists", Effect: "NoExecute", TolerationSeconds: &five}); err != nil {
+		t.Fatal(err)
+	}
+	if tols := pod.Tolerations(); len(tols) < 3 || tols[len(tols)-1].TolerationSeconds == nil || *tols[len(tols)-1].TolerationSeconds != 5 {
+		t.Errorf("the pod did not take the server's answer: tolerations %+v", tols)
 	}
 
 	var got *kr8s.Pod

@@ -2,6 +2,7 @@ package kr8s
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -29,28 +30,46 @@ func (p *Pod) Ready() bool {
 	return status == "True"
 }
 
-// Tolerate adds a toleration to .spec.tolerations, locally: create the
-// pod, or patch it, to send it (kr8s's tolerate patches the server at
-// once). Empty value and effect are left out, which Kubernetes reads as
-// "any". operator is "Equal" or "Exists" (empty means Equal).
-func (p *Pod) Tolerate(key, operator, value, effect string) {
-	t := map[string]any{"key": key}
-	if operator != "" {
-		t["operator"] = operator
+// Toleration lets a pod run on a node with a matching taint. Empty fields
+// are left out, which Kubernetes reads as "any" (Key, Effect) or Equal
+// (Operator).
+type Toleration struct {
+	Key string `json:"key,omitempty"`
+	// Operator is "Equal" (the default) or "Exists".
+	Operator string `json:"operator,omitempty"`
+	Value    string `json:"value,omitempty"`
+	// Effect is NoSchedule, PreferNoSchedule or NoExecute; empty matches
+	// all three.
+	Effect string `json:"effect,omitempty"`
+	// TolerationSeconds bounds how long a NoExecute taint is tolerated
+	// before the pod is evicted; nil means for ever.
+	TolerationSeconds *int64 `json:"tolerationSeconds,omitempty"`
+}
+
+// Tolerations returns the pod's .spec.tolerations, as last read.
+func (p *Pod) Tolerations() []Toleration {
+	var out []Toleration
+	if list, ok := p.Spec()["tolerations"].([]any); ok {
+		b, _ := json.Marshal(list)
+		_ = json.Unmarshal(b, &out) // a list of objects from JSON decodes
 	}
-	if value != "" {
-		t["value"] = value
+	return out
+}
+
+// Tolerate adds a toleration to the pod on the server, as kr8s's tolerate
+// does, and takes the server's answer. Kubernetes lets a running pod gain
+// tolerations but not lose them. The toleration is appended with a JSON
+// patch, so tolerations the server added since the pod was read are kept.
+// To build a pod with tolerations before it exists, use
+// GenPodOptions.Tolerations or set .spec.tolerations.
+func (p *Pod) Tolerate(ctx context.Context, t Toleration) error {
+	path := "/spec/tolerations/-"
+	var value any = t
+	if _, ok := p.Spec()["tolerations"]; !ok {
+		path, value = "/spec/tolerations", []Toleration{t}
 	}
-	if effect != "" {
-		t["effect"] = effect
-	}
-	spec := p.Spec()
-	if spec == nil {
-		spec = map[string]any{}
-		p.m()["spec"] = spec
-	}
-	list, _ := spec["tolerations"].([]any)
-	spec["tolerations"] = append(list, t)
+	op := []map[string]any{{"op": "add", "path": path, "value": value}}
+	return p.Patch(ctx, op, &PatchOptions{Type: JSONPatch})
 }
 
 // GenPodOptions are the optional parts of a pod built by GenPod. The zero
@@ -78,6 +97,8 @@ type GenPodOptions struct {
 	ImagePullPolicy string
 	// RestartPolicy is Always (the default), OnFailure or Never.
 	RestartPolicy string
+	// Tolerations let the pod run on tainted nodes.
+	Tolerations []Toleration
 }
 
 // GenPod builds, without touching the server, a pod with one container
@@ -138,14 +159,18 @@ func GenPod(name, image string, o *GenPodOptions, opts ...ObjectOption) (*Pod, e
 	if restart == "" {
 		restart = "Always"
 	}
+	spec := map[string]any{
+		"containers":    []any{container},
+		"restartPolicy": restart,
+	}
+	if len(o.Tolerations) > 0 {
+		spec["tolerations"] = o.Tolerations
+	}
 	return NewPod(map[string]any{
 		"apiVersion": "v1",
 		"kind":       "Pod",
 		"metadata":   meta,
-		"spec": map[string]any{
-			"containers":    []any{container},
-			"restartPolicy": restart,
-		},
+		"spec":       spec,
 	}, opts...)
 }
 
