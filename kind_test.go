@@ -187,3 +187,27 @@ func TestCreateWithoutResourceVersion(t *testing.T) {
 		t.Fatalf("re-created object %v", got.Raw())
 	}
 }
+
+// TestNamespaceFallback: a namespaced object with no namespace is in its
+// client's (kr8s's namespace property); a cluster-scoped one has none.
+func TestNamespaceFallback(t *testing.T) {
+	c, err := kr8s.NewClient(kr8s.WithURL("https://127.0.0.1:1"), kr8s.WithNamespace("team"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm, err := kr8s.NewConfigMap(map[string]any{"metadata": map[string]any{"name": "a"}}, kr8s.WithAPI(c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cm.Namespace(); got != "team" {
+		t.Errorf("ConfigMap without a namespace: Namespace() = %q, want the client's, team", got)
+	}
+	cm2, _ := kr8s.NewConfigMap(map[string]any{"metadata": map[string]any{"name": "a", "namespace": "other"}}, kr8s.WithAPI(c))
+	if got := cm2.Namespace(); got != "other" {
+		t.Errorf("Namespace() = %q, want other", got)
+	}
+	ns, _ := kr8s.NewNamespace(map[string]any{"metadata": map[string]any{"name": "x"}}, kr8s.WithAPI(c))
+	if got := ns.Namespace(); got != "" {
+		t.Errorf("a Namespace object: Namespace() = %q, want none", got)
+	}
+}

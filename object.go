@@ -126,8 +126,24 @@ func (o *Object) Status() map[string]any { return o.mapField("status") }
 // Name returns .metadata.name.
 func (o *Object) Name() string { s, _ := o.Field("metadata", "name").(string); return s }
 
-// Namespace returns .metadata.namespace.
-func (o *Object) Namespace() string { s, _ := o.Field("metadata", "namespace").(string); return s }
+// Namespace returns .metadata.namespace. For an object of a namespaced
+// kind that has none yet, it is the namespace the object will be created
+// in: its client's, as in kr8s. (kr8s returns None for cluster-scoped
+// kinds; this returns their .metadata.namespace, which the server leaves
+// empty.)
+func (o *Object) Namespace() string {
+	if s, _ := o.Field("metadata", "namespace").(string); s != "" {
+		return s
+	}
+	if o.kind == nil || !o.kind.Namespaced {
+		return ""
+	}
+	c, err := o.API()
+	if err != nil {
+		return ""
+	}
+	return c.Namespace()
+}
 
 // Labels returns a copy of .metadata.labels.
 func (o *Object) Labels() map[string]string { return stringMap(o.Field("metadata", "labels")) }
