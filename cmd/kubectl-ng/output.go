@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/kr8s-go/kr8s"
-	"github.com/kr8s-go/kr8s/internal/manifest"
 	"github.com/kr8s-go/kr8s/jsonpath"
 )
 
@@ -108,15 +106,11 @@ func printTable(w io.Writer, t *kr8s.Table, kind *kr8s.Kind, o tableOptions) err
 // writeJSONOrYAML prints v as indented JSON or as YAML, the way kubectl's
 // -o json and -o yaml print.
 func writeJSONOrYAML(w io.Writer, v any, output string) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
+	marshal := kr8s.MarshalYAML
 	if output == "json" {
-		b, err = manifest.ToJSON(b, true)
-	} else {
-		b, err = manifest.ToYAML(b)
+		marshal = kr8s.MarshalJSON
 	}
+	b, err := marshal(v)
 	if err != nil {
 		return err
 	}
@@ -295,53 +289,46 @@ func printObjects(w io.Writer, f outputFormat, objs []*kr8s.Object, single bool)
 		}
 		return nil
 	}
-	var doc []byte
-	if single && len(objs) == 1 {
-		b, err := objs[0].JSON()
-		if err != nil {
-			return err
-		}
-		doc = b
-	} else {
-		var buf bytes.Buffer
-		buf.WriteString(`{"apiVersion":"v1","items":[`)
-		for i, o := range objs {
-			b, err := o.JSON()
-			if err != nil {
-				return err
-			}
-			if b, err = manifest.ToJSON(b, false); err != nil {
-				return err
-			}
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			buf.Write(b)
-		}
-		buf.WriteString(`],"kind":"List","metadata":{"resourceVersion":""}}`)
-		doc = buf.Bytes()
+	doc, err := document(objs, single)
+	if err != nil {
+		return err
 	}
 	switch f.name {
-	case "json":
-		b, err := manifest.ToJSON(doc, true)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
-	case "yaml":
-		b, err := manifest.ToYAML(doc)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
+	case "json", "yaml":
+		return writeJSONOrYAML(w, doc, f.name)
 	case "jsonpath":
+		b, err := json.Marshal(doc)
+		if err != nil {
+			return err
+		}
 		var data any
-		if err := json.Unmarshal(doc, &data); err != nil {
+		if err := json.Unmarshal(b, &data); err != nil {
 			return err
 		}
 		return f.tmpl.Execute(w, data)
 	}
 	return fmt.Errorf("unknown output format %q", f.name)
+}
+
+// document is what -o json, yaml and jsonpath print for objs: the one
+// object when single, else a List of them, as kubectl prints.
+func document(objs []*kr8s.Object, single bool) (any, error) {
+	if single && len(objs) == 1 {
+		b, err := objs[0].JSON()
+		return json.RawMessage(b), err
+	}
+	items := make([]json.RawMessage, 0, len(objs))
+	for _, o := range objs {
+		b, err := o.JSON()
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, b)
+	}
+	return map[string]any{
+		"apiVersion": "v1",
+		"items":      items,
+		"kind":       "List",
+		"metadata":   map[string]any{"resourceVersion": ""},
+	}, nil
 }
