@@ -121,10 +121,13 @@ func writeJSONOrYAML(w io.Writer, v any, output string) error {
 // labelHeader is kubectl's -L column header: the key's last path segment,
 // upper-cased.
 func labelHeader(key string) string {
-	if i := strings.LastIndex(key, "/"); i >= 0 {
-		key = key[i+1:]
-	}
-	return strings.ToUpper(key)
+	return strings.ToUpper(lastSegment(key))
+}
+
+// lastSegment is what follows the last slash of a path, such as the name of
+// "namespace/name" or of a prefixed label key "example.com/name".
+func lastSegment(path string) string {
+	return path[strings.LastIndex(path, "/")+1:]
 }
 
 // formatLabels prints labels as kubectl's LABELS column: sorted k=v pairs.

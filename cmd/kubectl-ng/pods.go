@@ -21,11 +21,7 @@ func (a *app) podFor(ctx context.Context, arg string) (*kr8s.Pod, error) {
 	if !strings.Contains(arg, "/") {
 		return kr8s.Pods.Get(ctx, arg, get)
 	}
-	typ, name, err := kr8s.ParseTypeName(arg)
-	if err != nil {
-		return nil, err
-	}
-	k, err := lookupKind(ctx, c, typ)
+	k, name, err := a.typeName(ctx, arg)
 	if err != nil {
 		return nil, err
 	}
