@@ -293,24 +293,21 @@ func (v configView) exec(e *kubeconfig.ExecConfig) map[string]any {
 
 // data is certificate or key data: base64 with raw, else DATA+OMITTED.
 func (v configView) data(b []byte) any {
-	if len(b) == 0 {
-		return nil
-	}
-	if v.raw {
-		return base64.StdEncoding.EncodeToString(b)
-	}
-	return "DATA+OMITTED"
+	return v.hide(base64.StdEncoding.EncodeToString(b), "DATA+OMITTED")
 }
 
 // secret is a token or password: itself with raw, else REDACTED.
-func (v configView) secret(s string) any {
+func (v configView) secret(s string) any { return v.hide(s, kubeconfig.Redacted) }
+
+// hide is s with raw, else placeholder; nil when s is empty.
+func (v configView) hide(s, placeholder string) any {
 	if s == "" {
 		return nil
 	}
 	if v.raw {
 		return s
 	}
-	return kubeconfig.Redacted
+	return placeholder
 }
 
 // optString leaves out an empty string.

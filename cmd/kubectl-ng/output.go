@@ -34,73 +34,96 @@ type tableOptions struct {
 
 // printTable writes a server-side Table the way kubectl get does.
 func printTable(w io.Writer, t *kr8s.Table, kind *kr8s.Kind, o tableOptions) error {
-	tw := newTabWriter(w)
-	var cols []int
+	l := &tableLayout{tableOptions: o, kind: kind, columns: t.Columns, status: -1}
 	for i, c := range t.Columns {
 		if c.Priority == 0 || o.wide {
-			cols = append(cols, i)
+			l.cols = append(l.cols, i)
 		}
 	}
-	status := -1 // the index in cols of the column to colour
 	if o.color {
-		status = slices.IndexFunc(cols, func(i int) bool { return strings.EqualFold(t.Columns[i].Name, "status") })
+		l.status = slices.IndexFunc(l.cols, func(i int) bool { return strings.EqualFold(t.Columns[i].Name, "status") })
 	}
+	tw := newTabWriter(w)
 	if !o.noHeaders {
-		var h []string
-		if o.allNamespaces && kind.Namespaced {
-			h = append(h, "NAMESPACE")
-		}
-		for n, i := range cols {
-			cell := strings.ToUpper(t.Columns[i].Name)
-			if n == status {
-				cell = paint(ansiDefault, cell) // the same invisible width as the cells below
-			}
-			h = append(h, cell)
-		}
-		for _, l := range o.labelColumns {
-			h = append(h, labelHeader(l))
-		}
-		if o.showLabels {
-			h = append(h, "LABELS")
-		}
-		fmt.Fprintln(tw, strings.Join(h, "\t"))
+		fmt.Fprintln(tw, strings.Join(l.header(), "\t"))
 	}
 	for _, row := range t.Rows {
-		var cells []string
-		if o.allNamespaces && kind.Namespaced {
-			ns := ""
-			if row.Object != nil {
-				ns = row.Object.Namespace()
-			}
-			cells = append(cells, ns)
-		}
-		for n, i := range cols {
-			var cell any
-			if i < len(row.Cells) {
-				cell = row.Cells[i]
-			}
-			s := formatCell(cell)
-			if n == 0 && o.showKind {
-				s = kindRef(kind) + "/" + s
-			}
-			if n == status {
-				s = paint(statusColor(s), s)
-			}
-			cells = append(cells, s)
-		}
-		var labels map[string]string
-		if row.Object != nil {
-			labels = row.Object.Labels()
-		}
-		for _, l := range o.labelColumns {
-			cells = append(cells, labels[l])
-		}
-		if o.showLabels {
-			cells = append(cells, formatLabels(labels))
-		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+		fmt.Fprintln(tw, strings.Join(l.row(row), "\t"))
 	}
 	return tw.Flush()
+}
+
+// tableLayout is the columns of a table that get prints: the server's
+// (those of priority 0, or all with -o wide), with NAMESPACE first for
+// -A and label columns last.
+type tableLayout struct {
+	tableOptions
+	kind    *kr8s.Kind
+	columns []kr8s.TableColumn
+	cols    []int // the indexes of the server's columns printed
+	status  int   // the index in cols of the column to colour, or -1
+}
+
+// namespaced reports whether the table has a NAMESPACE column.
+func (l *tableLayout) namespaced() bool { return l.allNamespaces && l.kind.Namespaced }
+
+// header is the cells of the header line.
+func (l *tableLayout) header() []string {
+	var h []string
+	if l.namespaced() {
+		h = append(h, "NAMESPACE")
+	}
+	for n, i := range l.cols {
+		cell := strings.ToUpper(l.columns[i].Name)
+		if n == l.status {
+			cell = paint(ansiDefault, cell) // the same invisible width as the cells below
+		}
+		h = append(h, cell)
+	}
+	for _, key := range l.labelColumns {
+		h = append(h, labelHeader(key))
+	}
+	if l.showLabels {
+		h = append(h, "LABELS")
+	}
+	return h
+}
+
+// row is the cells of one row.
+func (l *tableLayout) row(row kr8s.TableRow) []string {
+	var cells []string
+	var labels map[string]string
+	if row.Object != nil {
+		labels = row.Object.Labels()
+	}
+	if l.namespaced() {
+		ns := ""
+		if row.Object != nil {
+			ns = row.Object.Namespace()
+		}
+		cells = append(cells, ns)
+	}
+	for n, i := range l.cols {
+		var cell any
+		if i < len(row.Cells) {
+			cell = row.Cells[i]
+		}
+		s := formatCell(cell)
+		if n == 0 && l.showKind {
+			s = kindRef(l.kind) + "/" + s
+		}
+		if n == l.status {
+			s = paint(statusColor(s), s)
+		}
+		cells = append(cells, s)
+	}
+	for _, key := range l.labelColumns {
+		cells = append(cells, labels[key])
+	}
+	if l.showLabels {
+		cells = append(cells, formatLabels(labels))
+	}
+	return cells
 }
 
 // writeJSONOrYAML prints v as indented JSON or as YAML, the way kubectl's
