@@ -155,8 +155,8 @@ func (a *app) deleteTargets(ctx context.Context, args []string, sel *selectionFl
 		// "TYPE[,TYPE]" without names: a selector or --all picks them.
 		return a.selected(ctx, ts, sel, false)
 	}
-	if sel.labelSelector != "" || sel.all {
-		return nil, errors.New("name cannot be provided when a selector or --all is specified")
+	if err := sel.check(ts, false); err != nil {
+		return nil, err
 	}
 	c, err := a.client()
 	if err != nil {

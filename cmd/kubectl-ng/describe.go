@@ -89,19 +89,13 @@ func (d *describer) kv(indent int, key string, v any) {
 	d.line(indent, "%s:\t%s", key, s)
 }
 
-// stringMap writes labels or annotations, one per line.
+// stringMap writes labels or annotations, one per line, sorted by key.
 func (d *describer) stringMap(indent int, key string, m map[string]string, sep string) {
-	if len(m) == 0 {
-		d.line(indent, "%s:\t<none>", key)
-		return
+	var items []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		items = append(items, k+sep+m[k])
 	}
-	for i, k := range slices.Sorted(maps.Keys(m)) {
-		label := key + ":"
-		if i > 0 {
-			label = ""
-		}
-		d.line(indent, "%s\t%s%s%s", label, k, sep, m[k])
-	}
+	d.list(indent, key, items)
 }
 
 // metadata writes an object's labels and annotations.
@@ -119,6 +113,21 @@ func (d *describer) values(indent int, title string, vs []any) {
 	d.line(indent, "%s:", title)
 	for _, v := range vs {
 		d.line(indent+1, "%s", jsonpath.FormatValue(v))
+	}
+}
+
+// list writes items one per line, the first after key, or <none>.
+func (d *describer) list(indent int, key string, items []string) {
+	if len(items) == 0 {
+		d.kv(indent, key, "<none>")
+		return
+	}
+	for i, it := range items {
+		label := key + ":"
+		if i > 0 {
+			label = ""
+		}
+		d.line(indent, "%s\t%s", label, it)
 	}
 }
 
@@ -346,7 +355,7 @@ func (d *describer) deployment(dep map[string]any) {
 
 func (d *describer) service(svc map[string]any, endpoints map[string][]string) {
 	d.metadata(0, svc)
-	d.kv(0, "Selector", formatSelector(stringMap(field(svc, "spec", "selector"))))
+	d.kv(0, "Selector", formatLabels(stringMap(field(svc, "spec", "selector"))))
 	d.kv(0, "Type", str(svc, "spec", "type"))
 	d.kv(0, "IP Family Policy", str(svc, "spec", "ipFamilyPolicy"))
 	var fams, ips []string
@@ -430,7 +439,7 @@ func serviceEndpoints(ctx context.Context, c *kr8s.Client, svc *kr8s.Object) (ma
 		return nil, err
 	}
 	epSlices, err := k.ListAll(ctx, &kr8s.ListOptions{
-		API: c, Namespace: svc.Namespace(), LabelSelector: "kubernetes.io/service-name=" + svc.Name(),
+		Namespace: svc.Namespace(), LabelSelector: "kubernetes.io/service-name=" + svc.Name(),
 	})
 	if err != nil {
 		return nil, err
@@ -503,20 +512,6 @@ func (d *describer) conditions(conds []any, reasons bool) {
 		} else {
 			d.line(1, "%s\t%s", str(c, "type"), str(c, "status"))
 		}
-	}
-}
-
-func (d *describer) list(indent int, key string, items []string) {
-	if len(items) == 0 {
-		d.kv(indent, key, "<none>")
-		return
-	}
-	for i, it := range items {
-		label := key + ":"
-		if i > 0 {
-			label = ""
-		}
-		d.line(indent, "%s\t%s", label, it)
 	}
 }
 
@@ -619,14 +614,6 @@ func stringMap(v any) map[string]string {
 		out[k] = jsonpath.FormatValue(v)
 	}
 	return out
-}
-
-// formatSelector is a map selector as k=v pairs, or <none>.
-func formatSelector(m map[string]string) string {
-	if len(m) == 0 {
-		return "<none>"
-	}
-	return formatLabels(m)
 }
 
 func orZero(s string) string { return orDefault(s, "0") }

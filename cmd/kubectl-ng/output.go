@@ -241,12 +241,8 @@ func printCustomColumns(w io.Writer, cols []customColumn, objs []*kr8s.Object, n
 		fmt.Fprintln(tw, strings.Join(h, "\t"))
 	}
 	for _, o := range objs {
-		var data any
-		b, err := o.JSON()
+		data, err := plain(o)
 		if err != nil {
-			return err
-		}
-		if err := json.Unmarshal(b, &data); err != nil {
 			return err
 		}
 		var cells []string
@@ -323,17 +319,25 @@ func printObjects(w io.Writer, f outputFormat, objs []*kr8s.Object, single bool)
 	case "json", "yaml":
 		return writeJSONOrYAML(w, doc, f.name)
 	case "jsonpath":
-		b, err := json.Marshal(doc)
+		data, err := plain(doc)
 		if err != nil {
-			return err
-		}
-		var data any
-		if err := json.Unmarshal(b, &data); err != nil {
 			return err
 		}
 		return f.tmpl.Execute(w, data)
 	}
 	return fmt.Errorf("unknown output format %q", f.name)
+}
+
+// plain is v as encoding/json decodes its JSON (maps, slices, strings,
+// float64s...), the values JSONPath templates read.
+func plain(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var data any
+	err = json.Unmarshal(b, &data)
+	return data, err
 }
 
 // document is what -o json, yaml and jsonpath print for objs: the one

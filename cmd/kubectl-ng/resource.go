@@ -136,23 +136,32 @@ func (a *app) objects(ctx context.Context, args []string, sel *selectionFlags, l
 	return a.selected(ctx, ts, sel, listOK)
 }
 
-// selected reads the objects of ts: the named ones, or those sel picks.
-// Without names, a kind needs a selector or --all, as in kubectl's
-// mutating verbs, unless listOK.
+// selected reads the objects of ts: the named ones, or those sel picks
+// (see check).
 func (a *app) selected(ctx context.Context, ts []target, sel *selectionFlags, listOK bool) ([]*kr8s.Object, error) {
-	// The targets of one command line all have names, or none has.
-	named := len(ts[0].names) > 0
-	switch {
-	case named && (sel.labelSelector != "" || sel.all):
-		return nil, errors.New("name cannot be provided when a selector or --all is specified")
-	case !named && !listOK && sel.labelSelector == "" && sel.fieldSelector == "" && !sel.all:
-		return nil, errors.New("resource(s) were provided, but no name was specified")
+	if err := sel.check(ts, listOK); err != nil {
+		return nil, err
 	}
 	c, err := a.client()
 	if err != nil {
 		return nil, err
 	}
 	return read(ctx, ts, sel.namespace(c), sel)
+}
+
+// check refuses names with a selector or --all and, unless listOK, a kind
+// with neither names nor a selector nor --all, as kubectl's mutating verbs
+// do.
+func (s *selectionFlags) check(ts []target, listOK bool) error {
+	// The targets of one command line all have names, or none has.
+	named := len(ts[0].names) > 0
+	switch {
+	case named && (s.labelSelector != "" || s.all):
+		return errors.New("name cannot be provided when a selector or --all is specified")
+	case !named && !listOK && s.labelSelector == "" && s.fieldSelector == "" && !s.all:
+		return errors.New("resource(s) were provided, but no name was specified")
+	}
+	return nil
 }
 
 // read reads the objects of ts in namespace ns: the named ones, or for a
