@@ -212,6 +212,7 @@ func namedList[T any](xs []T, name func(T) string, key string, body func(T) map[
 	return out
 }
 
+// cluster is one entry of "clusters".
 func (v configView) cluster(nc kubeconfig.NamedCluster) map[string]any {
 	c := nc.Cluster
 	return map[string]any{
@@ -226,6 +227,7 @@ func (v configView) cluster(nc kubeconfig.NamedCluster) map[string]any {
 	}
 }
 
+// context is one entry of "contexts".
 func (v configView) context(nc kubeconfig.NamedContext) map[string]any {
 	c := nc.Context
 	return map[string]any{
@@ -236,6 +238,7 @@ func (v configView) context(nc kubeconfig.NamedContext) map[string]any {
 	}
 }
 
+// user is one entry of "users".
 func (v configView) user(u kubeconfig.NamedAuthInfo) map[string]any {
 	ai := u.AuthInfo
 	m := map[string]any{
@@ -272,6 +275,7 @@ func (v configView) user(u kubeconfig.NamedAuthInfo) map[string]any {
 	return m
 }
 
+// exec is a user's credential plugin.
 func (v configView) exec(e *kubeconfig.ExecConfig) map[string]any {
 	var args, env any
 	if len(e.Args) > 0 {
@@ -348,6 +352,7 @@ func compact(m map[string]any) map[string]any {
 	return m
 }
 
+// sortedByName is a copy of xs sorted by name, stably.
 func sortedByName[T any](xs []T, name func(T) string) []T {
 	out := slices.Clone(xs)
 	slices.SortStableFunc(out, func(a, b T) int { return strings.Compare(name(a), name(b)) })
