@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -10,14 +11,20 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// apiResourcesOptions are the flags of api-resources; run prints the
+// resources.
+type apiResourcesOptions struct {
+	*app
+	output     string
+	namespaced string
+	group      string
+	groupSet   bool // --api-group was given: "" is the core group
+	verbs      []string
+	noHeaders  bool
+}
+
 func (a *app) apiResourcesCmd() *cobra.Command {
-	var (
-		output     string
-		namespaced string
-		group      string
-		verbs      []string
-		noHeaders  bool
-	)
+	o := &apiResourcesOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "api-resources",
 		Short: "Print the resource types the server serves",
@@ -26,71 +33,80 @@ func (a *app) apiResourcesCmd() *cobra.Command {
   kubectl-ng api-resources --api-group=apps -o name`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if output != "" && output != "wide" && output != "name" {
-				return fmt.Errorf("--output %q is not available: use wide or name", output)
-			}
-			c, err := a.client()
-			if err != nil {
-				return err
-			}
-			all, err := c.APIResources(cmd.Context())
-			if err != nil {
-				return err
-			}
-			// The first entry of each group and name is the preferred
-			// version, the one kubectl shows.
-			seen := map[string]bool{}
-			var rs []kr8s.APIResource
-			for _, r := range all {
-				key := r.Group + "/" + r.Name
-				if seen[key] {
-					continue
-				}
-				seen[key] = true
-				if namespaced != "" && fmt.Sprint(r.Namespaced) != namespaced {
-					continue
-				}
-				if cmd.Flags().Changed("api-group") && r.Group != group {
-					continue
-				}
-				if !hasVerbs(r.Verbs, verbs) {
-					continue
-				}
-				rs = append(rs, r)
-			}
-			// kubectl sorts by group, stably (kubectl/pkg/cmd/apiresources).
-			sort.SliceStable(rs, func(i, j int) bool { return rs[i].Group < rs[j].Group })
-			if output == "name" {
-				for _, r := range rs {
-					fmt.Fprintln(a.stdout, resourceName(r))
-				}
-				return nil
-			}
-			tw := newTabWriter(a.stdout)
-			if !noHeaders {
-				h := "NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND"
-				if output == "wide" {
-					h += "\tVERBS\tCATEGORIES"
-				}
-				fmt.Fprintln(tw, h)
-			}
-			for _, r := range rs {
-				line := fmt.Sprintf("%s\t%s\t%s\t%v\t%s", r.Name, strings.Join(r.ShortNames, ","), r.GroupVersion(), r.Namespaced, r.Kind)
-				if output == "wide" {
-					line += fmt.Sprintf("\t[%s]\t%s", strings.Join(r.Verbs, " "), strings.Join(r.Categories, ","))
-				}
-				fmt.Fprintln(tw, line)
-			}
-			return tw.Flush()
+			o.groupSet = cmd.Flags().Changed("api-group")
+			return o.run(cmd.Context(), args)
 		},
 	}
+	outputFlag(cmd, &o.output, "", "wide or name")
+	noHeadersFlag(cmd, &o.noHeaders)
 	fl := cmd.Flags()
-	fl.StringVarP(&output, "output", "o", "", "wide or name")
-	fl.StringVar(&namespaced, "namespaced", "", "true for namespaced resources only, false for cluster-scoped ones only")
-	fl.StringVar(&group, "api-group", "", "only resources in this API group (\"\" for the core group)")
-	fl.StringSliceVar(&verbs, "verbs", nil, "only resources that support these verbs")
-	fl.BoolVar(&noHeaders, "no-headers", false, "leave out the header line")
+	fl.StringVar(&o.namespaced, "namespaced", "", "true for namespaced resources only, false for cluster-scoped ones only")
+	fl.StringVar(&o.group, "api-group", "", "only resources in this API group (\"\" for the core group)")
+	fl.StringSliceVar(&o.verbs, "verbs", nil, "only resources that support these verbs")
 	return cmd
+}
+
+// run is api-resources: the served resources that the flags pick, as a
+// table or names.
+func (o *apiResourcesOptions) run(ctx context.Context, _ []string) error {
+	if o.output != "" && o.output != "wide" && o.output != "name" {
+		return fmt.Errorf("--output %q is not available: use wide or name", o.output)
+	}
+	c, err := o.client()
+	if err != nil {
+		return err
+	}
+	all, err := c.APIResources(ctx)
+	if err != nil {
+		return err
+	}
+	rs := o.pick(all)
+	if o.output == "name" {
+		for _, r := range rs {
+			fmt.Fprintln(o.stdout, resourceName(r))
+		}
+		return nil
+	}
+	tw := newTabWriter(o.stdout)
+	if !o.noHeaders {
+		h := "NAME\tSHORTNAMES\tAPIVERSION\tNAMESPACED\tKIND"
+		if o.output == "wide" {
+			h += "\tVERBS\tCATEGORIES"
+		}
+		fmt.Fprintln(tw, h)
+	}
+	for _, r := range rs {
+		line := fmt.Sprintf("%s\t%s\t%s\t%v\t%s", r.Name, strings.Join(r.ShortNames, ","), r.GroupVersion(), r.Namespaced, r.Kind)
+		if o.output == "wide" {
+			line += fmt.Sprintf("\t[%s]\t%s", strings.Join(r.Verbs, " "), strings.Join(r.Categories, ","))
+		}
+		fmt.Fprintln(tw, line)
+	}
+	return tw.Flush()
+}
+
+// pick keeps the preferred version of each resource, if the flags want
+// it, sorted by group as kubectl sorts.
+func (o *apiResourcesOptions) pick(all []kr8s.APIResource) []kr8s.APIResource {
+	// The first entry of each group and name is the preferred version,
+	// the one kubectl shows.
+	seen := map[string]bool{}
+	var rs []kr8s.APIResource
+	for _, r := range all {
+		key := r.Group + "/" + r.Name
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if o.namespaced != "" && fmt.Sprint(r.Namespaced) != o.namespaced ||
+			o.groupSet && r.Group != o.group || !hasVerbs(r.Verbs, o.verbs) {
+			continue
+		}
+		rs = append(rs, r)
+	}
+	// kubectl sorts by group, stably (kubectl/pkg/cmd/apiresources).
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Group < rs[j].Group })
+	return rs
 }
 
 // resourceName is how api-resources -o name prints a resource:
@@ -111,26 +127,33 @@ func hasVerbs(have, want []string) bool {
 	return true
 }
 
+// apiVersionsOptions are api-versions', which has no flags of its own.
+type apiVersionsOptions struct{ *app }
+
 func (a *app) apiVersionsCmd() *cobra.Command {
+	o := &apiVersionsOptions{app: a}
 	return &cobra.Command{
 		Use:     "api-versions",
 		Short:   "Print the group versions the server serves, as group/version",
 		Example: "  kubectl-ng api-versions",
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := a.client()
-			if err != nil {
-				return err
-			}
-			vs, err := c.APIVersions(cmd.Context())
-			if err != nil {
-				return err
-			}
-			slices.Sort(vs)
-			for _, v := range vs {
-				fmt.Fprintln(a.stdout, v)
-			}
-			return nil
-		},
+		RunE:    runWith(o.run),
 	}
+}
+
+// run is api-versions: the group versions, sorted.
+func (o *apiVersionsOptions) run(ctx context.Context, _ []string) error {
+	c, err := o.client()
+	if err != nil {
+		return err
+	}
+	vs, err := c.APIVersions(ctx)
+	if err != nil {
+		return err
+	}
+	slices.Sort(vs)
+	for _, v := range vs {
+		fmt.Fprintln(o.stdout, v)
+	}
+	return nil
 }

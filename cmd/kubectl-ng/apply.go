@@ -12,17 +12,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// fileFlags are -f and -R, shared by apply, create and delete.
-type fileFlags struct {
-	filenames []string
-	recursive bool
-}
-
-func (f *fileFlags) add(cmd *cobra.Command, what string) {
-	cmd.Flags().StringSliceVarP(&f.filenames, "filename", "f", nil, "files or directories that contain the objects to "+what+"; - reads stdin")
-	cmd.Flags().BoolVarP(&f.recursive, "recursive", "R", false, "read directories under -f recursively")
-}
-
 // load reads the objects named by -f, in order, bound to the client and
 // given the namespace to use.
 func (a *app) load(ctx context.Context, f fileFlags) ([]*kr8s.Object, error) {
@@ -96,14 +85,19 @@ func (a *app) resolve(ctx context.Context, o *kr8s.Object) (*kr8s.KindOf[*kr8s.O
 	return rk, scope(&rk.Kind, ns), nil
 }
 
+// applyOptions are the flags of apply; run applies the objects of the
+// files.
+type applyOptions struct {
+	*app
+	files        fileFlags
+	force        bool
+	dryRun       string
+	fieldManager string
+	output       string
+}
+
 func (a *app) applyCmd() *cobra.Command {
-	var (
-		files        fileFlags
-		force        bool
-		dryRun       string
-		fieldManager string
-		output       string
-	)
+	o := &applyOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "apply -f FILENAME",
 		Short: "Apply a configuration to resources with server-side apply",
@@ -116,65 +110,65 @@ Unlike kubectl, apply is always server-side (kubectl apply --server-side).`,
   cat pod.json | kubectl-ng apply -f -
   kubectl-ng apply -f deploy.yaml --dry-run=server --force-conflicts`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			dry, err := parseDryRun(dryRun)
-			if err != nil {
-				return err
-			}
-			f, err := parseOutput(output)
-			if err != nil {
-				return err
-			}
-			objs, err := a.load(ctx, files)
-			if err != nil {
-				return err
-			}
-			var errs []error
-			var applied []*kr8s.Object
-			for _, o := range objs {
-				result, err := a.applyOne(ctx, o, &kr8s.ApplyOptions{FieldManager: fieldManager, Force: force, DryRun: dry})
-				if err != nil {
-					errs = append(errs, err)
-					continue
-				}
-				applied = append(applied, o)
-				if f.name == "" {
-					fmt.Fprintf(a.stdout, "%s %s%s\n", objRef(o), result, dryRunSuffix(dry))
-				}
-			}
-			if f.name != "" && len(applied) > 0 {
-				if err := printObjects(a.stdout, f, applied, len(applied) == 1); err != nil {
-					return err
-				}
-			}
-			return errors.Join(errs...)
-		},
+		RunE: runWith(o.run),
 	}
-	files.add(cmd, "apply")
+	o.files.addTo(cmd, "apply")
+	dryRunFlag(cmd, &o.dryRun, "change")
+	outputFlag(cmd, &o.output, "", "yaml, json, name or jsonpath=TEMPLATE, to print the applied objects")
 	fl := cmd.Flags()
-	fl.BoolVar(&force, "force-conflicts", false, "take over fields that other field managers own")
-	fl.StringVar(&dryRun, "dry-run", "none", `"server" to have the server check the change without saving it`)
-	fl.StringVar(&fieldManager, "field-manager", "kubectl-ng", "the field manager that owns the applied fields")
-	fl.StringVarP(&output, "output", "o", "", "print the applied objects: yaml, json, name or jsonpath=TEMPLATE")
+	fl.BoolVar(&o.force, "force-conflicts", false, "take over fields that other field managers own")
+	fl.StringVar(&o.fieldManager, "field-manager", "kubectl-ng", "the field manager that owns the applied fields")
 	fl.Bool("server-side", true, "accepted for kubectl compatibility; apply is always server-side")
 	return cmd
+}
+
+// run is apply: each object of the files is applied and reported.
+func (o *applyOptions) run(ctx context.Context, _ []string) error {
+	dry, err := parseDryRun(o.dryRun)
+	if err != nil {
+		return err
+	}
+	f, err := parseOutput(o.output)
+	if err != nil {
+		return err
+	}
+	objs, err := o.load(ctx, o.files)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	var applied []*kr8s.Object
+	for _, obj := range objs {
+		result, err := o.applyOne(ctx, obj, &kr8s.ApplyOptions{FieldManager: o.fieldManager, Force: o.force, DryRun: dry})
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		applied = append(applied, obj)
+		if f.name == "" {
+			fmt.Fprintf(o.stdout, "%s %s%s\n", objRef(obj), result, dryRunSuffix(dry))
+		}
+	}
+	if f.name != "" && len(applied) > 0 {
+		if err := printObjects(o.stdout, f, applied, len(applied) == 1); err != nil {
+			return err
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // applyOne applies o and says what happened: created, configured or
 // unchanged (the server kept the resourceVersion).
 func (a *app) applyOne(ctx context.Context, o *kr8s.Object, opts *kr8s.ApplyOptions) (string, error) {
-	c, _ := a.client()
 	k, ns, err := a.resolve(ctx, o)
 	if err != nil {
 		return "", err
 	}
 	before := ""
-	var old *kr8s.Object
-	old, err = k.Get(ctx, o.Name(), &kr8s.GetOptions{API: c, Namespace: ns})
+	old, err := k.Get(ctx, o.Name(), &kr8s.GetOptions{Namespace: ns})
 	switch {
 	case err == nil:
-		before, _ = old.Metadata()["resourceVersion"].(string)
+		before = metaString(old, "resourceVersion")
 	case !errors.Is(err, kr8s.ErrNotFound):
 		return "", err
 	}
@@ -187,8 +181,7 @@ func (a *app) applyOne(ctx context.Context, o *kr8s.Object, opts *kr8s.ApplyOpti
 		}
 		return "", err
 	}
-	after, _ := o.Metadata()["resourceVersion"].(string)
-	switch {
+	switch after := metaString(o, "resourceVersion"); {
 	case before == "":
 		return "created", nil
 	case opts.DryRun && sameContent(old, o), !opts.DryRun && before == after:
@@ -217,8 +210,15 @@ func dryRunSuffix(dry bool) string {
 	return ""
 }
 
+// createOptions are the flags of create; run creates the objects of the
+// files.
+type createOptions struct {
+	*app
+	files fileFlags
+}
+
 func (a *app) createCmd() *cobra.Command {
-	var files fileFlags
+	o := &createOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "create -f FILENAME",
 		Short: "Create resources from files or stdin",
@@ -227,24 +227,30 @@ func (a *app) createCmd() *cobra.Command {
 		Example: `  kubectl-ng create -f pod.yaml
   kubectl-ng create -R -f manifests/`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			objs, err := a.load(ctx, files)
-			if err != nil {
-				return err
-			}
-			c, _ := a.client()
-			err = kr8s.CreateAll(ctx, objs, &kr8s.CreateAllOptions{API: c})
-			for _, o := range objs {
-				if uid, _ := o.Metadata()["uid"].(string); uid != "" {
-					fmt.Fprintf(a.stdout, "%s created\n", objRef(o))
-				}
-			}
-			return err
-		},
+		RunE: runWith(o.run),
 	}
-	files.add(cmd, "create")
+	o.files.addTo(cmd, "create")
 	return cmd
+}
+
+// run is create: the objects are created with kr8s.CreateAll, and each
+// one created is reported.
+func (o *createOptions) run(ctx context.Context, _ []string) error {
+	objs, err := o.load(ctx, o.files)
+	if err != nil {
+		return err
+	}
+	c, err := o.client()
+	if err != nil {
+		return err
+	}
+	err = kr8s.CreateAll(ctx, objs, &kr8s.CreateAllOptions{API: c})
+	for _, obj := range objs {
+		if metaString(obj, "uid") != "" {
+			fmt.Fprintf(o.stdout, "%s created\n", objRef(obj))
+		}
+	}
+	return err
 }
 
 // sameContent reports whether two versions of an object are equal apart

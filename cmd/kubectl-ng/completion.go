@@ -252,7 +252,7 @@ func (a *app) names(ctx context.Context, typ, prefix string) []string {
 		return compFailed(err)
 	}
 	var out []string
-	for o, err := range k.List(ctx, &kr8s.ListOptions{API: c, Namespace: scope(&k.Kind, c.Namespace())}) {
+	for o, err := range k.List(ctx, &kr8s.ListOptions{Namespace: scope(&k.Kind, c.Namespace())}) {
 		if err != nil {
 			return append(out, compFailed(err)...)
 		}

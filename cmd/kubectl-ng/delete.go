@@ -10,18 +10,24 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// deleteOptions are the flags of delete; run deletes the objects and waits
+// until they are gone.
+type deleteOptions struct {
+	*app
+	files          fileFlags
+	sel            selectionFlags
+	wait           bool
+	gracePeriod    int
+	gracePeriodSet bool // --grace-period was given
+	now, force     bool
+	cascade        string
+	ignoreNotFound bool
+	dryRun         string
+	timeout        time.Duration
+}
+
 func (a *app) deleteCmd() *cobra.Command {
-	var (
-		files          fileFlags
-		sel            selection
-		wait           bool
-		gracePeriod    int
-		now, force     bool
-		cascade        string
-		ignoreNotFound bool
-		dryRun         string
-		timeout        time.Duration
-	)
+	o := &deleteOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "delete ([-f FILENAME] | TYPE [NAME...] | TYPE/NAME... | TYPE -l SELECTOR | TYPE --all)",
 		Short: "Delete resources by file, type and name, or selector",
@@ -33,125 +39,137 @@ By default delete waits until the objects are gone from the server (--wait).`,
   kubectl-ng delete deploy,svc -l app=web --cascade=foreground
   kubectl-ng delete pod/web --grace-period=0 --force`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			dry, err := parseDryRun(dryRun)
-			if err != nil {
-				return err
-			}
-			opts := &kr8s.DeleteOptions{DryRun: dry}
-			switch cascade {
-			case "background", "true", "":
-			case "foreground":
-				opts.PropagationPolicy = "Foreground"
-			case "orphan", "false":
-				opts.PropagationPolicy = "Orphan"
-			default:
-				return fmt.Errorf(`invalid cascade value (%s). Must be "background", "foreground", or "orphan"`, cascade)
-			}
-			if now {
-				gracePeriod = 1
-			}
-			if force && !cmd.Flags().Changed("grace-period") && !now {
-				gracePeriod = 0
-			}
-			if gracePeriod >= 0 {
-				g := int64(gracePeriod)
-				opts.GracePeriodSeconds = &g
-			}
-
-			var objs []*kr8s.Object
-			switch {
-			case len(files.filenames) > 0:
-				if len(args) > 0 {
-					return errors.New("cannot specify both -f and resource arguments")
-				}
-				objs, err = a.load(ctx, files)
-			case len(args) == 0:
-				return errors.New("you must provide one or more resources by argument or filename")
-			default:
-				objs, err = a.deleteTargets(ctx, args, sel)
-			}
-			if err != nil {
-				return err
-			}
-			if len(objs) == 0 {
-				if !ignoreNotFound {
-					fmt.Fprintln(a.stderr, "No resources found")
-				}
-				return nil
-			}
-
-			var errs []error
-			var deleted []*kr8s.Object
-			for _, o := range objs {
-				if err := o.Delete(ctx, opts); err != nil {
-					if ignoreNotFound && errors.Is(err, kr8s.ErrNotFound) {
-						continue
-					}
-					errs = append(errs, err)
-					continue
-				}
-				deleted = append(deleted, o)
-				fmt.Fprintf(a.stdout, "%s %q deleted%s\n", kindRef(o.Kind()), o.Name(), dryRunSuffix(dry))
-			}
-			if wait && !dry {
-				wctx := ctx
-				if timeout > 0 {
-					var cancel context.CancelFunc
-					wctx, cancel = context.WithTimeout(ctx, timeout)
-					defer cancel()
-				}
-				for _, o := range deleted {
-					if err := o.Wait(wctx, "delete"); err != nil && !errors.Is(err, kr8s.ErrNotFound) {
-						errs = append(errs, fmt.Errorf("waiting for %s to be deleted: %w", objRef(o), err))
-					}
-				}
-			}
-			return errors.Join(errs...)
+			o.gracePeriodSet = cmd.Flags().Changed("grace-period")
+			return o.run(cmd.Context(), args)
 		},
 	}
-	files.add(cmd, "delete")
+	o.files.addTo(cmd, "delete")
+	o.sel.addTo(cmd, "delete", bySelector|byFieldSelector|allObjects|allNamespaces)
+	gracePeriodFlag(cmd, &o.gracePeriod)
+	dryRunFlag(cmd, &o.dryRun, "delete")
+	timeoutFlag(cmd, &o.timeout, 0)
 	fl := cmd.Flags()
-	fl.StringVarP(&sel.labelSelector, "selector", "l", "", "delete the objects with these labels")
-	fl.StringVar(&sel.fieldSelector, "field-selector", "", "delete the objects that match this field selector")
-	fl.BoolVar(&sel.all, "all", false, "delete every object of the given types in the namespace")
-	fl.BoolVarP(&sel.allNamespaces, "all-namespaces", "A", false, "with a selector or --all, look in every namespace")
-	fl.BoolVar(&wait, "wait", true, "wait until the objects are gone")
-	fl.IntVar(&gracePeriod, "grace-period", -1, "seconds to give each object to end gracefully; -1 uses the object's own")
-	fl.BoolVar(&now, "now", false, "signal objects to end at once (--grace-period=1)")
-	fl.BoolVar(&force, "force", false, "with --grace-period=0, delete at once without waiting for the kubelet")
-	fl.StringVar(&cascade, "cascade", "background", "background, foreground or orphan: what happens to owned objects")
-	fl.BoolVar(&ignoreNotFound, "ignore-not-found", false, "treat objects that do not exist as deleted")
-	fl.StringVar(&dryRun, "dry-run", "none", `"server" to have the server check the delete without doing it`)
-	fl.DurationVar(&timeout, "timeout", 0, "how long to wait for the deletion; 0 means until interrupted")
+	fl.BoolVar(&o.wait, "wait", true, "wait until the objects are gone")
+	fl.BoolVar(&o.now, "now", false, "signal objects to end at once (--grace-period=1)")
+	fl.BoolVar(&o.force, "force", false, "with --grace-period=0, delete at once without waiting for the kubelet")
+	fl.StringVar(&o.cascade, "cascade", "background", "background, foreground or orphan: what happens to owned objects")
+	fl.BoolVar(&o.ignoreNotFound, "ignore-not-found", false, "treat objects that do not exist as deleted")
 	return cmd
+}
+
+// run is delete: the objects named by -f or args are deleted, then waited
+// for.
+func (o *deleteOptions) run(ctx context.Context, args []string) error {
+	opts, err := o.deleteOptions()
+	if err != nil {
+		return err
+	}
+	var objs []*kr8s.Object
+	switch {
+	case len(o.files.filenames) > 0:
+		if len(args) > 0 {
+			return errors.New("cannot specify both -f and resource arguments")
+		}
+		objs, err = o.load(ctx, o.files)
+	case len(args) == 0:
+		return errors.New("you must provide one or more resources by argument or filename")
+	default:
+		objs, err = o.deleteTargets(ctx, args, &o.sel)
+	}
+	if err != nil {
+		return err
+	}
+	if len(objs) == 0 {
+		if !o.ignoreNotFound {
+			fmt.Fprintln(o.stderr, "No resources found")
+		}
+		return nil
+	}
+	var errs []error
+	var deleted []*kr8s.Object
+	for _, obj := range objs {
+		if err := obj.Delete(ctx, opts); err != nil {
+			if !o.ignoreNotFound || !errors.Is(err, kr8s.ErrNotFound) {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		deleted = append(deleted, obj)
+		fmt.Fprintf(o.stdout, "%s %q deleted%s\n", kindRef(obj.Kind()), obj.Name(), dryRunSuffix(opts.DryRun))
+	}
+	if o.wait && !opts.DryRun {
+		errs = append(errs, o.waitGone(ctx, deleted)...)
+	}
+	return errors.Join(errs...)
+}
+
+// deleteOptions reads --dry-run, --cascade, --grace-period, --now and
+// --force.
+func (o *deleteOptions) deleteOptions() (*kr8s.DeleteOptions, error) {
+	dry, err := parseDryRun(o.dryRun)
+	if err != nil {
+		return nil, err
+	}
+	opts := &kr8s.DeleteOptions{DryRun: dry}
+	switch o.cascade {
+	case "background", "true", "":
+	case "foreground":
+		opts.PropagationPolicy = "Foreground"
+	case "orphan", "false":
+		opts.PropagationPolicy = "Orphan"
+	default:
+		return nil, fmt.Errorf(`invalid cascade value (%s). Must be "background", "foreground", or "orphan"`, o.cascade)
+	}
+	grace := o.gracePeriod
+	switch {
+	case o.now:
+		grace = 1
+	case o.force && !o.gracePeriodSet:
+		grace = 0
+	}
+	opts.GracePeriodSeconds = gracePeriodSeconds(grace)
+	return opts, nil
+}
+
+// waitGone waits, up to --timeout, until the deleted objects are gone.
+func (o *deleteOptions) waitGone(ctx context.Context, deleted []*kr8s.Object) []error {
+	ctx, cancel := withTimeout(ctx, o.timeout)
+	defer cancel()
+	var errs []error
+	for _, obj := range deleted {
+		if err := obj.Wait(ctx, "delete"); err != nil && !errors.Is(err, kr8s.ErrNotFound) {
+			errs = append(errs, fmt.Errorf("waiting for %s to be deleted: %w", objRef(obj), err))
+		}
+	}
+	return errs
 }
 
 // deleteTargets turns resource arguments into objects. Named objects are
 // not read first: the delete itself says whether they exist.
-func (a *app) deleteTargets(ctx context.Context, args []string, sel selection) ([]*kr8s.Object, error) {
+func (a *app) deleteTargets(ctx context.Context, args []string, sel *selectionFlags) ([]*kr8s.Object, error) {
 	ts, err := a.targets(ctx, args)
 	if err != nil {
 		return nil, err
 	}
-	c, _ := a.client()
 	if len(ts[0].names) == 0 {
 		// "TYPE[,TYPE]" without names: a selector or --all picks them.
-		return a.objects(ctx, args, sel, false)
+		return a.selected(ctx, ts, sel, false)
+	}
+	if err := sel.check(ts, false); err != nil {
+		return nil, err
+	}
+	c, err := a.client()
+	if err != nil {
+		return nil, err
 	}
 	var named []*kr8s.Object
 	for _, t := range ts {
-		if sel.labelSelector != "" || sel.all {
-			return nil, errors.New("name cannot be provided when a selector or --all is specified")
-		}
 		for _, name := range t.names {
 			md := map[string]any{"name": name}
 			if t.kind.Namespaced {
 				md["namespace"] = c.Namespace()
 			}
-			o, err := t.kind.New(map[string]any{
-				"apiVersion": t.kind.GroupVersion(), "kind": t.kind.Kind, "metadata": md,
-			}, kr8s.WithAPI(c))
+			o, err := t.kind.New(map[string]any{"metadata": md}) // New sets apiVersion and kind
 			if err != nil {
 				return nil, err
 			}

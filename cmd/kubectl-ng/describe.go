@@ -15,8 +15,14 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// describeOptions are the flags of describe; run describes the objects.
+type describeOptions struct {
+	*app
+	sel selectionFlags
+}
+
 func (a *app) describeCmd() *cobra.Command {
-	var sel selection
+	o := &describeOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "describe (TYPE [NAME...] | TYPE/NAME...) [-l SELECTOR]",
 		Short: "Show details of resources, with their events",
@@ -27,39 +33,40 @@ services and nodes get a detailed view; other kinds show their metadata and even
   kubectl-ng describe nodes
   kubectl-ng describe pods -l app=web`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			objs, err := a.objects(ctx, args, sel, true)
-			if err != nil {
-				return err
-			}
-			c, _ := a.client()
-			if len(objs) == 0 {
-				ts, _ := a.targets(ctx, args)
-				ns := c.Namespace()
-				if sel.allNamespaces {
-					ns = kr8s.AllNamespaces
-				}
-				a.noResources(scope(&ts[0].kind.Kind, ns))
-				return nil
-			}
-			for i, o := range objs {
-				if i > 0 {
-					fmt.Fprintln(a.stdout)
-					fmt.Fprintln(a.stdout)
-				}
-				if err := a.describe(ctx, c, o); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
+		RunE: runWith(o.run),
 	}
-	fl := cmd.Flags()
-	fl.StringVarP(&sel.labelSelector, "selector", "l", "", "describe the objects with these labels")
-	fl.StringVar(&sel.fieldSelector, "field-selector", "", "describe the objects that match this field selector")
-	fl.BoolVarP(&sel.allNamespaces, "all-namespaces", "A", false, "look in every namespace")
+	o.sel.addTo(cmd, "describe", bySelector|byFieldSelector|allNamespaces)
 	return cmd
+}
+
+// run is describe: each object, a blank line pair between them.
+func (o *describeOptions) run(ctx context.Context, args []string) error {
+	ts, err := o.targets(ctx, args)
+	if err != nil {
+		return err
+	}
+	objs, err := o.selected(ctx, ts, &o.sel, true)
+	if err != nil {
+		return err
+	}
+	c, err := o.client()
+	if err != nil {
+		return err
+	}
+	if len(objs) == 0 {
+		o.noResources(scope(&ts[0].kind.Kind, o.sel.namespace(c)))
+		return nil
+	}
+	for i, obj := range objs {
+		if i > 0 {
+			fmt.Fprintln(o.stdout)
+			fmt.Fprintln(o.stdout)
+		}
+		if err := o.describe(ctx, c, obj); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // describer writes kubectl describe's layout: "Key:\tvalue" lines aligned
@@ -82,18 +89,45 @@ func (d *describer) kv(indent int, key string, v any) {
 	d.line(indent, "%s:\t%s", key, s)
 }
 
-// stringMap writes labels or annotations, one per line.
+// stringMap writes labels or annotations, one per line, sorted by key.
 func (d *describer) stringMap(indent int, key string, m map[string]string, sep string) {
-	if len(m) == 0 {
-		d.line(indent, "%s:\t<none>", key)
+	var items []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		items = append(items, k+sep+m[k])
+	}
+	d.list(indent, key, items)
+}
+
+// metadata writes an object's labels and annotations.
+func (d *describer) metadata(indent int, obj map[string]any) {
+	d.stringMap(indent, "Labels", stringMap(field(obj, "metadata", "labels")), "=")
+	d.stringMap(indent, "Annotations", stringMap(field(obj, "metadata", "annotations")), ": ")
+}
+
+// values writes a list, such as a container's command, one item a line
+// under its title; an empty list writes nothing.
+func (d *describer) values(indent int, title string, vs []any) {
+	if len(vs) == 0 {
 		return
 	}
-	for i, k := range slices.Sorted(maps.Keys(m)) {
+	d.line(indent, "%s:", title)
+	for _, v := range vs {
+		d.line(indent+1, "%s", jsonpath.FormatValue(v))
+	}
+}
+
+// list writes items one per line, the first after key, or <none>.
+func (d *describer) list(indent int, key string, items []string) {
+	if len(items) == 0 {
+		d.kv(indent, key, "<none>")
+		return
+	}
+	for i, it := range items {
 		label := key + ":"
 		if i > 0 {
 			label = ""
 		}
-		d.line(indent, "%s\t%s%s%s", label, k, sep, m[k])
+		d.line(indent, "%s\t%s", label, it)
 	}
 }
 
@@ -157,8 +191,7 @@ func (a *app) describe(ctx context.Context, c *kr8s.Client, o *kr8s.Object) erro
 		}
 	default:
 		d.kv(0, "CreationTimestamp", str(raw, "metadata", "creationTimestamp"))
-		d.stringMap(0, "Labels", o.Labels(), "=")
-		d.stringMap(0, "Annotations", o.Annotations(), ": ")
+		d.metadata(0, raw)
 	}
 	if err := d.events(ctx, c, o); err != nil {
 		return err
@@ -166,7 +199,29 @@ func (a *app) describe(ctx context.Context, c *kr8s.Client, o *kr8s.Object) erro
 	return d.tw.Flush()
 }
 
+// pod writes a pod's details, as kubectl describe pod does.
 func (d *describer) pod(p map[string]any) {
+	d.podStatus(p)
+	statuses := map[string]any{}
+	for _, s := range list(p, "status", "containerStatuses") {
+		statuses[str(s, "name")] = s
+	}
+	d.line(0, "Containers:")
+	for _, ctr := range list(p, "spec", "containers") {
+		d.container(ctr, statuses[str(ctr, "name")])
+	}
+	d.conditions(list(p, "status", "conditions"), false)
+	d.stringMap(0, "Node-Selectors", stringMap(field(p, "spec", "nodeSelector")), "=")
+	var tols []string
+	for _, t := range list(p, "spec", "tolerations") {
+		tols = append(tols, toleration(t))
+	}
+	d.list(0, "Tolerations", tols)
+}
+
+// podStatus writes the head of a pod's details: where it runs, its
+// metadata, phase, IP and controller.
+func (d *describer) podStatus(p map[string]any) {
 	d.kv(0, "Priority", orZero(str(p, "spec", "priority")))
 	d.kv(0, "Service Account", str(p, "spec", "serviceAccountName"))
 	node := str(p, "spec", "nodeName")
@@ -177,8 +232,7 @@ func (d *describer) pod(p map[string]any) {
 	if t := str(p, "status", "startTime"); t != "" {
 		d.kv(0, "Start Time", t)
 	}
-	d.stringMap(0, "Labels", stringMap(field(p, "metadata", "labels")), "=")
-	d.stringMap(0, "Annotations", stringMap(field(p, "metadata", "annotations")), ": ")
+	d.metadata(0, p)
 	d.kv(0, "Status", str(p, "status", "phase"))
 	d.kv(0, "IP", str(p, "status", "podIP"))
 	for _, ref := range list(p, "metadata", "ownerReferences") {
@@ -186,103 +240,96 @@ func (d *describer) pod(p map[string]any) {
 			d.kv(0, "Controlled By", str(ref, "kind")+"/"+str(ref, "name"))
 		}
 	}
-	statuses := map[string]any{}
-	for _, s := range list(p, "status", "containerStatuses") {
-		statuses[str(s, "name")] = s
+}
+
+// container writes one container of a pod, with its status s (nil when
+// the pod has none for it).
+func (d *describer) container(ctr, s any) {
+	d.line(1, "%s:", str(ctr, "name"))
+	d.kv(2, "Image", str(ctr, "image"))
+	var ports []string
+	for _, port := range list(ctr, "ports") {
+		ports = append(ports, str(port, "containerPort")+"/"+orDefault(str(port, "protocol"), "TCP"))
 	}
-	d.line(0, "Containers:")
-	for _, ctr := range list(p, "spec", "containers") {
-		name := str(ctr, "name")
-		d.line(1, "%s:", name)
-		d.kv(2, "Image", str(ctr, "image"))
-		var ports []string
-		for _, port := range list(ctr, "ports") {
-			ports = append(ports, str(port, "containerPort")+"/"+orDefault(str(port, "protocol"), "TCP"))
-		}
-		if len(ports) > 0 {
-			d.kv(2, "Port", strings.Join(ports, ", "))
-		}
-		if cmd := list(ctr, "command"); len(cmd) > 0 {
-			d.line(2, "Command:")
-			for _, c := range cmd {
-				d.line(3, "%s", jsonpath.FormatValue(c))
-			}
-		}
-		if args := list(ctr, "args"); len(args) > 0 {
-			d.line(2, "Args:")
-			for _, c := range args {
-				d.line(3, "%s", jsonpath.FormatValue(c))
-			}
-		}
-		s := statuses[name]
-		state, _ := field(s, "state").(map[string]any)
-		for _, st := range []string{"running", "waiting", "terminated"} {
-			if v, ok := state[st]; ok {
-				d.kv(2, "State", strings.ToUpper(st[:1])+st[1:])
-				if r := str(v, "reason"); r != "" {
-					d.kv(3, "Reason", r)
-				}
-				if t := str(v, "startedAt"); t != "" {
-					d.kv(3, "Started", t)
-				}
-				if st == "terminated" {
-					d.kv(3, "Exit Code", str(v, "exitCode"))
-				}
-			}
-		}
-		if s != nil {
-			d.kv(2, "Ready", titleBool(field(s, "ready")))
-			d.kv(2, "Restart Count", orZero(str(s, "restartCount")))
-		}
-		var env []string
-		for _, e := range list(ctr, "env") {
-			v := str(e, "value")
-			if field(e, "valueFrom") != nil {
-				v = "<set from a reference>"
-			}
-			env = append(env, str(e, "name")+":\t"+v)
-		}
-		if len(env) == 0 {
-			d.kv(2, "Environment", "<none>")
-		} else {
-			d.line(2, "Environment:")
-			for _, e := range env {
-				d.line(3, "%s", e)
-			}
+	if len(ports) > 0 {
+		d.kv(2, "Port", strings.Join(ports, ", "))
+	}
+	d.values(2, "Command", list(ctr, "command"))
+	d.values(2, "Args", list(ctr, "args"))
+	state, _ := field(s, "state").(map[string]any)
+	for _, st := range []string{"running", "waiting", "terminated"} {
+		if v, ok := state[st]; ok {
+			d.containerState(st, v)
 		}
 	}
-	d.conditions(list(p, "status", "conditions"), false)
-	if nodeSelector := stringMap(field(p, "spec", "nodeSelector")); len(nodeSelector) > 0 {
-		d.stringMap(0, "Node-Selectors", nodeSelector, "=")
-	} else {
-		d.kv(0, "Node-Selectors", "<none>")
+	if s != nil {
+		d.kv(2, "Ready", titleBool(field(s, "ready")))
+		d.kv(2, "Restart Count", orZero(str(s, "restartCount")))
 	}
-	var tols []string
-	for _, t := range list(p, "spec", "tolerations") {
-		s := str(t, "key")
-		if v := str(t, "value"); v != "" {
-			s += "=" + v
+	var env []string
+	for _, e := range list(ctr, "env") {
+		v := str(e, "value")
+		if field(e, "valueFrom") != nil {
+			v = "<set from a reference>"
 		}
-		if e := str(t, "effect"); e != "" {
-			s += ":" + e
-		}
-		if op := str(t, "operator"); op == "Exists" && s == "" {
-			s = "op=Exists"
-		} else if op == "Exists" {
-			s += " op=Exists"
-		}
-		if sec := str(t, "tolerationSeconds"); sec != "" {
-			s += " for " + sec + "s"
-		}
-		tols = append(tols, s)
+		env = append(env, str(e, "name")+":\t"+v)
 	}
-	d.list(0, "Tolerations", tols)
+	if len(env) == 0 {
+		d.kv(2, "Environment", "<none>")
+		return
+	}
+	d.line(2, "Environment:")
+	for _, e := range env {
+		d.line(3, "%s", e)
+	}
+}
+
+// containerState writes a container's state st ("running", "waiting" or
+// "terminated") and its details v.
+func (d *describer) containerState(st string, v any) {
+	d.kv(2, "State", strings.ToUpper(st[:1])+st[1:])
+	if r := str(v, "reason"); r != "" {
+		d.kv(3, "Reason", r)
+	}
+	if t := str(v, "startedAt"); t != "" {
+		d.kv(3, "Started", t)
+	}
+	if st == "terminated" {
+		d.kv(3, "Exit Code", str(v, "exitCode"))
+	}
+}
+
+// toleration is one of a pod's tolerations as kubectl describe words it:
+// "key=value:effect op=Exists for 300s".
+func toleration(t any) string {
+	s := keyValue(t)
+	if e := str(t, "effect"); e != "" {
+		s += ":" + e
+	}
+	if op := str(t, "operator"); op == "Exists" && s == "" {
+		s = "op=Exists"
+	} else if op == "Exists" {
+		s += " op=Exists"
+	}
+	if sec := str(t, "tolerationSeconds"); sec != "" {
+		s += " for " + sec + "s"
+	}
+	return s
+}
+
+// keyValue is the key of a toleration or taint, with "=value" when it has
+// a value.
+func keyValue(t any) string {
+	s := str(t, "key")
+	if v := str(t, "value"); v != "" {
+		s += "=" + v
+	}
+	return s
 }
 
 func (d *describer) deployment(dep map[string]any) {
 	d.kv(0, "CreationTimestamp", str(dep, "metadata", "creationTimestamp"))
-	d.stringMap(0, "Labels", stringMap(field(dep, "metadata", "labels")), "=")
-	d.stringMap(0, "Annotations", stringMap(field(dep, "metadata", "annotations")), ": ")
+	d.metadata(0, dep)
 	d.kv(0, "Selector", formatLabels(stringMap(field(dep, "spec", "selector", "matchLabels"))))
 	d.kv(0, "Replicas", fmt.Sprintf("%s desired | %s updated | %s total | %s available | %s unavailable",
 		orZero(str(dep, "spec", "replicas")), orZero(str(dep, "status", "updatedReplicas")),
@@ -301,20 +348,14 @@ func (d *describer) deployment(dep map[string]any) {
 	for _, ctr := range list(dep, "spec", "template", "spec", "containers") {
 		d.line(2, "%s:", str(ctr, "name"))
 		d.kv(3, "Image", str(ctr, "image"))
-		if cmd := list(ctr, "command"); len(cmd) > 0 {
-			d.line(3, "Command:")
-			for _, c := range cmd {
-				d.line(4, "%s", jsonpath.FormatValue(c))
-			}
-		}
+		d.values(3, "Command", list(ctr, "command"))
 	}
 	d.conditions(list(dep, "status", "conditions"), true)
 }
 
 func (d *describer) service(svc map[string]any, endpoints map[string][]string) {
-	d.stringMap(0, "Labels", stringMap(field(svc, "metadata", "labels")), "=")
-	d.stringMap(0, "Annotations", stringMap(field(svc, "metadata", "annotations")), ": ")
-	d.kv(0, "Selector", formatSelector(stringMap(field(svc, "spec", "selector"))))
+	d.metadata(0, svc)
+	d.kv(0, "Selector", formatLabels(stringMap(field(svc, "spec", "selector"))))
 	d.kv(0, "Type", str(svc, "spec", "type"))
 	d.kv(0, "IP Family Policy", str(svc, "spec", "ipFamilyPolicy"))
 	var fams, ips []string
@@ -352,16 +393,11 @@ func (d *describer) node(n map[string]any) {
 	}
 	slices.Sort(roles)
 	d.kv(0, "Roles", strings.Join(roles, ","))
-	d.stringMap(0, "Labels", labels, "=")
-	d.stringMap(0, "Annotations", stringMap(field(n, "metadata", "annotations")), ": ")
+	d.metadata(0, n)
 	d.kv(0, "CreationTimestamp", str(n, "metadata", "creationTimestamp"))
 	var taints []string
 	for _, t := range list(n, "spec", "taints") {
-		s := str(t, "key")
-		if v := str(t, "value"); v != "" {
-			s += "=" + v
-		}
-		taints = append(taints, s+":"+str(t, "effect"))
+		taints = append(taints, keyValue(t)+":"+str(t, "effect"))
 	}
 	d.list(0, "Taints", taints)
 	d.kv(0, "Unschedulable", field(n, "spec", "unschedulable") == true)
@@ -403,7 +439,7 @@ func serviceEndpoints(ctx context.Context, c *kr8s.Client, svc *kr8s.Object) (ma
 		return nil, err
 	}
 	epSlices, err := k.ListAll(ctx, &kr8s.ListOptions{
-		API: c, Namespace: svc.Namespace(), LabelSelector: "kubernetes.io/service-name=" + svc.Name(),
+		Namespace: svc.Namespace(), LabelSelector: "kubernetes.io/service-name=" + svc.Name(),
 	})
 	if err != nil {
 		return nil, err
@@ -476,20 +512,6 @@ func (d *describer) conditions(conds []any, reasons bool) {
 		} else {
 			d.line(1, "%s\t%s", str(c, "type"), str(c, "status"))
 		}
-	}
-}
-
-func (d *describer) list(indent int, key string, items []string) {
-	if len(items) == 0 {
-		d.kv(indent, key, "<none>")
-		return
-	}
-	for i, it := range items {
-		label := key + ":"
-		if i > 0 {
-			label = ""
-		}
-		d.line(indent, "%s\t%s", label, it)
 	}
 }
 
@@ -592,14 +614,6 @@ func stringMap(v any) map[string]string {
 		out[k] = jsonpath.FormatValue(v)
 	}
 	return out
-}
-
-// formatSelector is a map selector as k=v pairs, or <none>.
-func formatSelector(m map[string]string) string {
-	if len(m) == 0 {
-		return "<none>"
-	}
-	return formatLabels(m)
 }
 
 func orZero(s string) string { return orDefault(s, "0") }

@@ -11,83 +11,89 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// scaleOptions are the flags of scale; run sets the replica counts.
+type scaleOptions struct {
+	*app
+	replicas int
+	sel      selectionFlags
+	wait     bool
+	timeout  time.Duration
+}
+
 func (a *app) scaleCmd() *cobra.Command {
-	var (
-		replicas int
-		sel      selection
-		wait     bool
-		timeout  time.Duration
-	)
+	o := &scaleOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "scale --replicas=COUNT (TYPE NAME | TYPE/NAME)",
 		Short: "Set the replica count of a deployment, replica set, stateful set or scalable custom resource",
 		Example: `  kubectl-ng scale deploy/web --replicas=3
   kubectl-ng scale statefulset db --replicas=0 --wait --timeout=2m`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if replicas < 0 {
-				return errors.New("the --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
-			}
-			ctx, cancel := withTimeout(cmd.Context(), timeout)
-			defer cancel()
-			objs, err := a.objects(ctx, args, sel, false)
-			if err != nil {
-				return err
-			}
-			for _, o := range objs {
-				err := a.scale(ctx, o, replicas, wait)
-				switch {
-				case err != nil && ctx.Err() != nil && cmd.Context().Err() == nil:
-					return fmt.Errorf("timed out waiting for %s to have %d replicas", objRef(o), replicas)
-				case err != nil:
-					return err
-				}
-				fmt.Fprintf(a.stdout, "%s scaled\n", objRef(o))
-			}
-			return nil
-		},
+		RunE: runWith(o.run),
 	}
+	o.sel.addTo(cmd, "scale", bySelector|allObjects)
+	timeoutFlag(cmd, &o.timeout, 0)
 	fl := cmd.Flags()
-	fl.IntVar(&replicas, "replicas", -1, "the new replica count")
-	fl.StringVarP(&sel.labelSelector, "selector", "l", "", "scale the objects with these labels")
-	fl.BoolVar(&sel.all, "all", false, "scale every object of the type in the namespace")
-	fl.BoolVar(&wait, "wait", false, "wait until the controller reports the new count")
-	fl.DurationVar(&timeout, "timeout", 0, "how long to wait; 0 means until interrupted")
+	fl.IntVar(&o.replicas, "replicas", -1, "the new replica count")
+	fl.BoolVar(&o.wait, "wait", false, "wait until the controller reports the new count")
 	return cmd
 }
 
-// scale sets o's replica count and, with wait, waits until the controller
-// reports it. On a terminal a progress line follows the object's status
-// meanwhile.
-func (a *app) scale(ctx context.Context, o *kr8s.Object, replicas int, wait bool) error {
-	if !wait {
-		return o.Scale(ctx, replicas, nil)
+// run is scale: each object gets the new count and, with --wait, is
+// waited for.
+func (o *scaleOptions) run(ctx context.Context, args []string) error {
+	if o.replicas < 0 {
+		return errors.New("the --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0")
 	}
-	ref := objRef(o)
-	p := a.startProgress(fmt.Sprintf("scaling %s to %d replicas", ref, replicas))
+	tctx, cancel := withTimeout(ctx, o.timeout)
+	defer cancel()
+	objs, err := o.objects(tctx, args, &o.sel, false)
+	if err != nil {
+		return err
+	}
+	for _, obj := range objs {
+		err := o.scale(tctx, obj)
+		switch {
+		case err != nil && tctx.Err() != nil && ctx.Err() == nil:
+			return fmt.Errorf("timed out waiting for %s to have %d replicas", objRef(obj), o.replicas)
+		case err != nil:
+			return err
+		}
+		fmt.Fprintf(o.stdout, "%s scaled\n", objRef(obj))
+	}
+	return nil
+}
+
+// scale sets obj's replica count and, with --wait, waits until the
+// controller reports it. On a terminal a progress line follows the
+// object's status meanwhile.
+func (o *scaleOptions) scale(ctx context.Context, obj *kr8s.Object) error {
+	if !o.wait {
+		return obj.Scale(ctx, o.replicas, nil)
+	}
+	ref := objRef(obj)
+	p := o.startProgress(fmt.Sprintf("scaling %s to %d replicas", ref, o.replicas))
 	defer p.end()
-	c, err := a.client()
+	c, err := o.client()
 	if err != nil || !p.tty {
-		return o.Scale(ctx, replicas, &kr8s.ScaleOptions{Wait: true})
+		return obj.Scale(ctx, o.replicas, &kr8s.ScaleOptions{Wait: true})
 	}
 	// A watch of its own reads the counts while Scale waits with its own.
-	wo := &kr8s.WatchOptions{API: c, Namespace: o.Namespace(), Name: o.Name()}
-	kind := kr8s.NewKind(*o.Kind())
+	wo := &kr8s.WatchOptions{API: c, Namespace: obj.Namespace(), Name: obj.Name()}
 	watchCtx, stop := context.WithCancel(ctx)
 	followed := make(chan struct{})
 	go func() {
 		defer close(followed)
-		for ev, err := range kind.Watch(watchCtx, wo) {
+		for ev, err := range kr8s.NewKind(*obj.Kind()).Watch(watchCtx, wo) {
 			if err != nil {
 				return
 			}
 			if ev.Object != nil {
 				st := ev.Object.Status()
-				p.set("scaling %s to %d replicas: %d current, %d ready", ref, replicas, intField(st, "replicas"), intField(st, "readyReplicas"))
+				p.set("scaling %s to %d replicas: %d current, %d ready", ref, o.replicas, intField(st, "replicas"), intField(st, "readyReplicas"))
 			}
 		}
 	}()
-	err = o.Scale(ctx, replicas, &kr8s.ScaleOptions{Wait: true})
+	err = obj.Scale(ctx, o.replicas, &kr8s.ScaleOptions{Wait: true})
 	stop()
 	<-followed
 	return err
@@ -120,78 +126,90 @@ func (a *app) annotateCmd() *cobra.Command {
   kubectl-ng annotate deploy/web owner-`)
 }
 
-// metaCmd builds label and annotate, which differ only in the field.
+// metaOptions are the flags of label and annotate, which differ only in
+// the metadata field they change; run changes it.
+type metaOptions struct {
+	*app
+	field     string // "labels" or "annotations"
+	done      string // what run prints after each object: "labeled"
+	sel       selectionFlags
+	overwrite bool
+}
+
+// metaCmd builds label or annotate.
 func (a *app) metaCmd(verb, done, field string, example string) *cobra.Command {
-	var (
-		sel       selection
-		overwrite bool
-	)
+	o := &metaOptions{app: a, field: field, done: done}
 	cmd := &cobra.Command{
 		Use:     verb + " (TYPE NAME | TYPE/NAME) KEY=VALUE... KEY-...",
 		Short:   "Set or remove " + field + " on resources",
 		Long:    "Set or remove " + field + ". KEY=VALUE sets a key; KEY- removes it. Changing an existing value needs --overwrite.",
 		Example: example,
 		Args:    cobra.MinimumNArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			var res, kv []string
-			for _, arg := range args {
-				if strings.Contains(arg, "=") || strings.HasSuffix(arg, "-") {
-					kv = append(kv, arg)
-				} else {
-					res = append(res, arg)
-				}
-			}
-			if len(kv) == 0 {
-				return fmt.Errorf("at least one %s update is required", strings.TrimSuffix(field, "s"))
-			}
-			set, remove, err := parseLabelArgs(kv)
-			if err != nil {
-				return err
-			}
-			objs, err := a.objects(ctx, res, sel, false)
-			if err != nil {
-				return err
-			}
-			for _, o := range objs {
-				current := o.Labels()
-				if field == "annotations" {
-					current = o.Annotations()
-				}
-				if !overwrite {
-					for k, v := range set {
-						if old, ok := current[k]; ok && old != v {
-							return fmt.Errorf("'%s' already has a value (%s), and --overwrite is false", k, old)
-						}
-					}
-				}
-				if field == "annotations" {
-					err = o.Annotate(ctx, set, remove...)
-				} else {
-					err = o.Label(ctx, set, remove...)
-				}
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(a.stdout, "%s %s\n", objRef(o), done)
-			}
-			return nil
-		},
+		RunE:    runWith(o.run),
 	}
-	fl := cmd.Flags()
-	fl.StringVarP(&sel.labelSelector, "selector", "l", "", "change the objects with these labels")
-	fl.BoolVar(&sel.all, "all", false, "change every object of the type in the namespace")
-	fl.BoolVarP(&sel.allNamespaces, "all-namespaces", "A", false, "with a selector or --all, look in every namespace")
-	fl.BoolVar(&overwrite, "overwrite", false, "allow changing existing values")
+	o.sel.addTo(cmd, verb, bySelector|allObjects|allNamespaces)
+	cmd.Flags().BoolVar(&o.overwrite, "overwrite", false, "allow changing existing values")
 	return cmd
 }
 
+// run is label or annotate: args are resource arguments, then KEY=VALUE
+// and KEY- changes.
+func (o *metaOptions) run(ctx context.Context, args []string) error {
+	var res, kv []string
+	for _, arg := range args {
+		if strings.Contains(arg, "=") || strings.HasSuffix(arg, "-") {
+			kv = append(kv, arg)
+		} else {
+			res = append(res, arg)
+		}
+	}
+	if len(kv) == 0 {
+		return fmt.Errorf("at least one %s update is required", strings.TrimSuffix(o.field, "s"))
+	}
+	set, remove, err := parseLabelArgs(kv)
+	if err != nil {
+		return err
+	}
+	objs, err := o.objects(ctx, res, &o.sel, false)
+	if err != nil {
+		return err
+	}
+	for _, obj := range objs {
+		if err := o.change(ctx, obj, set, remove); err != nil {
+			return err
+		}
+		fmt.Fprintf(o.stdout, "%s %s\n", objRef(obj), o.done)
+	}
+	return nil
+}
+
+// change sets and removes keys of obj's labels or annotations; without
+// --overwrite a key may not change its value.
+func (o *metaOptions) change(ctx context.Context, obj *kr8s.Object, set map[string]string, remove []string) error {
+	current, write := obj.Labels(), obj.Label
+	if o.field == "annotations" {
+		current, write = obj.Annotations(), obj.Annotate
+	}
+	if !o.overwrite {
+		for k, v := range set {
+			if old, ok := current[k]; ok && old != v {
+				return fmt.Errorf("'%s' already has a value (%s), and --overwrite is false", k, old)
+			}
+		}
+	}
+	return write(ctx, set, remove...)
+}
+
+// waitOptions are the flags of wait; run waits for the conditions.
+type waitOptions struct {
+	*app
+	sel     selectionFlags
+	forCond []string
+	timeout time.Duration
+}
+
 func (a *app) waitCmd() *cobra.Command {
-	var (
-		sel     selection
-		forCond []string
-		timeout time.Duration
-	)
+	o := &waitOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "wait (TYPE NAME | TYPE/NAME | TYPE -l SELECTOR) --for=CONDITION",
 		Short: "Wait for conditions on resources",
@@ -202,52 +220,52 @@ func (a *app) waitCmd() *cobra.Command {
   kubectl-ng wait pod/web --for=delete
   kubectl-ng wait pod/web --for=jsonpath='{.status.phase}'=Running`,
 		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(forCond) == 0 {
-				return errors.New("--for must be set")
-			}
-			isDelete := len(forCond) == 1 && forCond[0] == "delete"
-			ctx, cancel := withTimeout(cmd.Context(), timeout)
-			defer cancel()
-			var objs []*kr8s.Object
-			var err error
-			if isDelete {
-				objs, err = a.deleteTargets(ctx, args, sel)
-			} else {
-				objs, err = a.objects(ctx, args, sel, false)
-			}
-			if err != nil {
-				return err
-			}
-			if len(objs) == 0 {
-				return errors.New("no matching resources found")
-			}
-			p := a.startProgress("")
-			defer p.end()
-			for i, o := range objs {
-				what := objRef(o)
-				if len(objs) > 1 {
-					what += fmt.Sprintf(" (%d of %d)", i+1, len(objs))
-				}
-				p.set("waiting for %s: %s", what, strings.Join(forCond, " or "))
-				err := o.Wait(ctx, forCond...)
-				switch {
-				case err == nil, isDelete && errors.Is(err, kr8s.ErrNotFound):
-					p.printf(a.stdout, "%s condition met\n", objRef(o))
-				case ctx.Err() != nil && cmd.Context().Err() == nil:
-					return fmt.Errorf("timed out waiting for the condition on %s/%s", o.Kind().Plural, o.Name())
-				default:
-					return err
-				}
-			}
-			return nil
-		},
+		RunE: runWith(o.run),
 	}
-	fl := cmd.Flags()
-	fl.StringArrayVar(&forCond, "for", nil, "the condition: delete, condition=NAME[=VALUE] or jsonpath='{PATH}'=VALUE; repeat to wait for any")
-	fl.DurationVar(&timeout, "timeout", 30*time.Second, "how long to wait; 0 means until interrupted")
-	fl.StringVarP(&sel.labelSelector, "selector", "l", "", "wait for the objects with these labels")
-	fl.BoolVar(&sel.all, "all", false, "wait for every object of the type in the namespace")
-	fl.BoolVarP(&sel.allNamespaces, "all-namespaces", "A", false, "with a selector or --all, look in every namespace")
+	o.sel.addTo(cmd, "wait for", bySelector|allObjects|allNamespaces)
+	timeoutFlag(cmd, &o.timeout, 30*time.Second)
+	cmd.Flags().StringArrayVar(&o.forCond, "for", nil, "the condition: delete, condition=NAME[=VALUE] or jsonpath='{PATH}'=VALUE; repeat to wait for any")
 	return cmd
+}
+
+// run is wait: each object in turn, with a progress line on a terminal.
+func (o *waitOptions) run(ctx context.Context, args []string) error {
+	if len(o.forCond) == 0 {
+		return errors.New("--for must be set")
+	}
+	isDelete := len(o.forCond) == 1 && o.forCond[0] == "delete"
+	tctx, cancel := withTimeout(ctx, o.timeout)
+	defer cancel()
+	var objs []*kr8s.Object
+	var err error
+	if isDelete {
+		objs, err = o.deleteTargets(tctx, args, &o.sel)
+	} else {
+		objs, err = o.objects(tctx, args, &o.sel, false)
+	}
+	if err != nil {
+		return err
+	}
+	if len(objs) == 0 {
+		return errors.New("no matching resources found")
+	}
+	p := o.startProgress("")
+	defer p.end()
+	for i, obj := range objs {
+		what := objRef(obj)
+		if len(objs) > 1 {
+			what += fmt.Sprintf(" (%d of %d)", i+1, len(objs))
+		}
+		p.set("waiting for %s: %s", what, strings.Join(o.forCond, " or "))
+		err := obj.Wait(tctx, o.forCond...)
+		switch {
+		case err == nil, isDelete && errors.Is(err, kr8s.ErrNotFound):
+			p.printf(o.stdout, "%s condition met\n", objRef(obj))
+		case tctx.Err() != nil && ctx.Err() == nil:
+			return fmt.Errorf("timed out waiting for the condition on %s/%s", obj.Kind().Plural, obj.Name())
+		default:
+			return err
+		}
+	}
+	return nil
 }

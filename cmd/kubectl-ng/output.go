@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/kr8s-go/kr8s"
-	"github.com/kr8s-go/kr8s/internal/manifest"
 	"github.com/kr8s-go/kr8s/jsonpath"
 )
 
@@ -36,87 +34,106 @@ type tableOptions struct {
 
 // printTable writes a server-side Table the way kubectl get does.
 func printTable(w io.Writer, t *kr8s.Table, kind *kr8s.Kind, o tableOptions) error {
-	tw := newTabWriter(w)
-	var cols []int
+	l := &tableLayout{tableOptions: o, kind: kind, columns: t.Columns, status: -1}
 	for i, c := range t.Columns {
 		if c.Priority == 0 || o.wide {
-			cols = append(cols, i)
+			l.cols = append(l.cols, i)
 		}
 	}
-	status := -1 // the index in cols of the column to colour
 	if o.color {
-		status = slices.IndexFunc(cols, func(i int) bool { return strings.EqualFold(t.Columns[i].Name, "status") })
+		l.status = slices.IndexFunc(l.cols, func(i int) bool { return strings.EqualFold(t.Columns[i].Name, "status") })
 	}
+	tw := newTabWriter(w)
 	if !o.noHeaders {
-		var h []string
-		if o.allNamespaces && kind.Namespaced {
-			h = append(h, "NAMESPACE")
-		}
-		for n, i := range cols {
-			cell := strings.ToUpper(t.Columns[i].Name)
-			if n == status {
-				cell = paint(ansiDefault, cell) // the same invisible width as the cells below
-			}
-			h = append(h, cell)
-		}
-		for _, l := range o.labelColumns {
-			h = append(h, labelHeader(l))
-		}
-		if o.showLabels {
-			h = append(h, "LABELS")
-		}
-		fmt.Fprintln(tw, strings.Join(h, "\t"))
+		fmt.Fprintln(tw, strings.Join(l.header(), "\t"))
 	}
 	for _, row := range t.Rows {
-		var cells []string
-		if o.allNamespaces && kind.Namespaced {
-			ns := ""
-			if row.Object != nil {
-				ns = row.Object.Namespace()
-			}
-			cells = append(cells, ns)
-		}
-		for n, i := range cols {
-			var cell any
-			if i < len(row.Cells) {
-				cell = row.Cells[i]
-			}
-			s := formatCell(cell)
-			if n == 0 && o.showKind {
-				s = kindRef(kind) + "/" + s
-			}
-			if n == status {
-				s = paint(statusColor(s), s)
-			}
-			cells = append(cells, s)
-		}
-		var labels map[string]string
-		if row.Object != nil {
-			labels = row.Object.Labels()
-		}
-		for _, l := range o.labelColumns {
-			cells = append(cells, labels[l])
-		}
-		if o.showLabels {
-			cells = append(cells, formatLabels(labels))
-		}
-		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+		fmt.Fprintln(tw, strings.Join(l.row(row), "\t"))
 	}
 	return tw.Flush()
+}
+
+// tableLayout is the columns of a table that get prints: the server's
+// (those of priority 0, or all with -o wide), with NAMESPACE first for
+// -A and label columns last.
+type tableLayout struct {
+	tableOptions
+	kind    *kr8s.Kind
+	columns []kr8s.TableColumn
+	cols    []int // the indexes of the server's columns printed
+	status  int   // the index in cols of the column to colour, or -1
+}
+
+// namespaced reports whether the table has a NAMESPACE column.
+func (l *tableLayout) namespaced() bool { return l.allNamespaces && l.kind.Namespaced }
+
+// header is the cells of the header line.
+func (l *tableLayout) header() []string {
+	var h []string
+	if l.namespaced() {
+		h = append(h, "NAMESPACE")
+	}
+	for n, i := range l.cols {
+		cell := strings.ToUpper(l.columns[i].Name)
+		if n == l.status {
+			cell = paint(ansiDefault, cell) // the same invisible width as the cells below
+		}
+		h = append(h, cell)
+	}
+	for _, key := range l.labelColumns {
+		h = append(h, labelHeader(key))
+	}
+	if l.showLabels {
+		h = append(h, "LABELS")
+	}
+	return h
+}
+
+// row is the cells of one row.
+func (l *tableLayout) row(row kr8s.TableRow) []string {
+	var cells []string
+	var labels map[string]string
+	if row.Object != nil {
+		labels = row.Object.Labels()
+	}
+	if l.namespaced() {
+		ns := ""
+		if row.Object != nil {
+			ns = row.Object.Namespace()
+		}
+		cells = append(cells, ns)
+	}
+	for n, i := range l.cols {
+		var cell any
+		if i < len(row.Cells) {
+			cell = row.Cells[i]
+		}
+		s := formatCell(cell)
+		if n == 0 && l.showKind {
+			s = kindRef(l.kind) + "/" + s
+		}
+		if n == l.status {
+			s = paint(statusColor(s), s)
+		}
+		cells = append(cells, s)
+	}
+	for _, key := range l.labelColumns {
+		cells = append(cells, labels[key])
+	}
+	if l.showLabels {
+		cells = append(cells, formatLabels(labels))
+	}
+	return cells
 }
 
 // writeJSONOrYAML prints v as indented JSON or as YAML, the way kubectl's
 // -o json and -o yaml print.
 func writeJSONOrYAML(w io.Writer, v any, output string) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
+	marshal := kr8s.MarshalYAML
 	if output == "json" {
-		b, err = manifest.ToJSON(b, true)
-	} else {
-		b, err = manifest.ToYAML(b)
+		marshal = kr8s.MarshalJSON
 	}
+	b, err := marshal(v)
 	if err != nil {
 		return err
 	}
@@ -127,10 +144,13 @@ func writeJSONOrYAML(w io.Writer, v any, output string) error {
 // labelHeader is kubectl's -L column header: the key's last path segment,
 // upper-cased.
 func labelHeader(key string) string {
-	if i := strings.LastIndex(key, "/"); i >= 0 {
-		key = key[i+1:]
-	}
-	return strings.ToUpper(key)
+	return strings.ToUpper(lastSegment(key))
+}
+
+// lastSegment is what follows the last slash of a path, such as the name of
+// "namespace/name" or of a prefixed label key "example.com/name".
+func lastSegment(path string) string {
+	return path[strings.LastIndex(path, "/")+1:]
 }
 
 // formatLabels prints labels as kubectl's LABELS column: sorted k=v pairs.
@@ -221,12 +241,8 @@ func printCustomColumns(w io.Writer, cols []customColumn, objs []*kr8s.Object, n
 		fmt.Fprintln(tw, strings.Join(h, "\t"))
 	}
 	for _, o := range objs {
-		var data any
-		b, err := o.JSON()
+		data, err := plain(o)
 		if err != nil {
-			return err
-		}
-		if err := json.Unmarshal(b, &data); err != nil {
 			return err
 		}
 		var cells []string
@@ -295,53 +311,54 @@ func printObjects(w io.Writer, f outputFormat, objs []*kr8s.Object, single bool)
 		}
 		return nil
 	}
-	var doc []byte
-	if single && len(objs) == 1 {
-		b, err := objs[0].JSON()
-		if err != nil {
-			return err
-		}
-		doc = b
-	} else {
-		var buf bytes.Buffer
-		buf.WriteString(`{"apiVersion":"v1","items":[`)
-		for i, o := range objs {
-			b, err := o.JSON()
-			if err != nil {
-				return err
-			}
-			if b, err = manifest.ToJSON(b, false); err != nil {
-				return err
-			}
-			if i > 0 {
-				buf.WriteByte(',')
-			}
-			buf.Write(b)
-		}
-		buf.WriteString(`],"kind":"List","metadata":{"resourceVersion":""}}`)
-		doc = buf.Bytes()
+	doc, err := document(objs, single)
+	if err != nil {
+		return err
 	}
 	switch f.name {
-	case "json":
-		b, err := manifest.ToJSON(doc, true)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
-	case "yaml":
-		b, err := manifest.ToYAML(doc)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
+	case "json", "yaml":
+		return writeJSONOrYAML(w, doc, f.name)
 	case "jsonpath":
-		var data any
-		if err := json.Unmarshal(doc, &data); err != nil {
+		data, err := plain(doc)
+		if err != nil {
 			return err
 		}
 		return f.tmpl.Execute(w, data)
 	}
 	return fmt.Errorf("unknown output format %q", f.name)
+}
+
+// plain is v as encoding/json decodes its JSON (maps, slices, strings,
+// float64s...), the values JSONPath templates read.
+func plain(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var data any
+	err = json.Unmarshal(b, &data)
+	return data, err
+}
+
+// document is what -o json, yaml and jsonpath print for objs: the one
+// object when single, else a List of them, as kubectl prints.
+func document(objs []*kr8s.Object, single bool) (any, error) {
+	if single && len(objs) == 1 {
+		b, err := objs[0].JSON()
+		return json.RawMessage(b), err
+	}
+	items := make([]json.RawMessage, 0, len(objs))
+	for _, o := range objs {
+		b, err := o.JSON()
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, b)
+	}
+	return map[string]any{
+		"apiVersion": "v1",
+		"items":      items,
+		"kind":       "List",
+		"metadata":   map[string]any{"resourceVersion": ""},
+	}, nil
 }

@@ -21,11 +21,7 @@ func (a *app) podFor(ctx context.Context, arg string) (*kr8s.Pod, error) {
 	if !strings.Contains(arg, "/") {
 		return kr8s.Pods.Get(ctx, arg, get)
 	}
-	typ, name, err := kr8s.ParseTypeName(arg)
-	if err != nil {
-		return nil, err
-	}
-	k, err := lookupKind(ctx, c, typ)
+	k, name, err := a.typeName(ctx, arg)
 	if err != nil {
 		return nil, err
 	}
@@ -36,9 +32,9 @@ func (a *app) podFor(ctx context.Context, arg string) (*kr8s.Pod, error) {
 	if err != nil {
 		return nil, err
 	}
-	selector, err := podSelector(o)
+	selector, err := o.PodSelector()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot find the pods of %s: %w", objRef(o), err)
 	}
 	pods, err := kr8s.Pods.ListAll(ctx, &kr8s.ListOptions{API: c, Namespace: o.Namespace(), LabelSelector: selector})
 	if err != nil {
@@ -60,52 +56,4 @@ func (a *app) podFor(ctx context.Context, arg string) (*kr8s.Pod, error) {
 		fmt.Fprintf(a.stderr, "Found %d pods, using pod/%s\n", len(pods), pods[0].Name())
 	}
 	return pods[0], nil
-}
-
-// podSelector turns an object's .spec.selector into a label selector: a
-// Service's plain map, or a workload's matchLabels and matchExpressions.
-func podSelector(o *kr8s.Object) (string, error) {
-	sel, _ := o.Spec()["selector"].(map[string]any)
-	if sel == nil {
-		return "", fmt.Errorf("cannot find the pods of %s: it has no .spec.selector", objRef(o))
-	}
-	var parts []string
-	labels := sel
-	if o.Kind().Kind != "Service" && o.Kind().Kind != "ReplicationController" {
-		labels, _ = sel["matchLabels"].(map[string]any)
-		exprs, _ := sel["matchExpressions"].([]any)
-		for _, e := range exprs {
-			m, _ := e.(map[string]any)
-			key, _ := m["key"].(string)
-			op, _ := m["operator"].(string)
-			var vals []string
-			vs, _ := m["values"].([]any)
-			for _, v := range vs {
-				vals = append(vals, fmt.Sprint(v))
-			}
-			switch op {
-			case "In":
-				parts = append(parts, fmt.Sprintf("%s in (%s)", key, strings.Join(vals, ",")))
-			case "NotIn":
-				parts = append(parts, fmt.Sprintf("%s notin (%s)", key, strings.Join(vals, ",")))
-			case "Exists":
-				parts = append(parts, key)
-			case "DoesNotExist":
-				parts = append(parts, "!"+key)
-			}
-		}
-	}
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range labels {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		parts = append(parts, fmt.Sprintf("%s=%v", k, labels[k]))
-	}
-	if len(parts) == 0 {
-		return "", fmt.Errorf("cannot find the pods of %s: its selector is empty", objRef(o))
-	}
-	return strings.Join(parts, ","), nil
 }

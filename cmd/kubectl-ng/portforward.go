@@ -35,8 +35,15 @@ func parsePortPair(s string) (portPair, error) {
 	return p, nil
 }
 
+// portForwardOptions are the flags of port-forward; run forwards until
+// interrupted.
+type portForwardOptions struct {
+	*app
+	addresses []string
+}
+
 func (a *app) portForwardCmd() *cobra.Command {
-	var addresses []string
+	o := &portForwardOptions{app: a}
 	cmd := &cobra.Command{
 		Use:   "port-forward (POD | TYPE/NAME) [LOCAL_PORT:]REMOTE_PORT...",
 		Short: "Forward local ports to a pod, service or deployment",
@@ -47,80 +54,109 @@ a service, REMOTE_PORT is the service's port.`,
   kubectl-ng port-forward svc/web :80
   kubectl-ng port-forward deploy/web 8080:80 --address 0.0.0.0`,
 		Args: cobra.MinimumNArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, cancel := context.WithCancel(cmd.Context())
-			defer cancel()
-			var pairs []portPair
-			for _, s := range args[1:] {
-				p, err := parsePortPair(s)
-				if err != nil {
-					return err
-				}
-				pairs = append(pairs, p)
-			}
-			forward, err := a.forwarder(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			var (
-				fws    []*kr8s.PortForward
-				relays []*relay
-				mu     sync.Mutex // relays say their lines from their own goroutines
-			)
-			defer func() {
-				for _, r := range relays {
-					r.Close()
-				}
-				for _, fw := range fws {
-					fw.Close()
-				}
-			}()
-			for _, addr := range addresses {
-				if addr == "localhost" {
-					addr = "127.0.0.1"
-				}
-				for _, p := range pairs {
-					fw, err := forward(ctx, p.remote, &kr8s.PortForwardOptions{
-						OnError: func(err error) { fmt.Fprintf(a.stderr, "error: forwarding port %d: %v\n", p.remote, err) },
-					})
-					if err != nil {
-						return err
-					}
-					fws = append(fws, fw)
-					r, err := startRelay(net.JoinHostPort(addr, strconv.Itoa(p.local)), fw.Addr(), func(port int) {
-						mu.Lock()
-						defer mu.Unlock()
-						fmt.Fprintf(a.stdout, "Handling connection for %d\n", port)
-					})
-					if err != nil {
-						return fmt.Errorf("unable to listen on port %d: %w", p.local, err)
-					}
-					relays = append(relays, r)
-					mu.Lock()
-					fmt.Fprintf(a.stdout, "Forwarding from %s -> %d\n", r.ln.Addr(), p.remote)
-					mu.Unlock()
-				}
-			}
-			done := make(chan error, len(fws)+len(relays))
-			for _, fw := range fws {
-				go func() { done <- fw.Wait() }()
-			}
-			for _, r := range relays {
-				go func() { done <- r.Wait() }()
-			}
-			select {
-			case <-ctx.Done():
-				return nil
-			case err := <-done:
-				if err == nil {
-					err = errors.New("port forward ended")
-				}
-				return err
-			}
-		},
+		RunE: runWith(o.run),
 	}
-	cmd.Flags().StringSliceVar(&addresses, "address", []string{"localhost"}, "addresses to listen on, comma-separated; localhost means 127.0.0.1")
+	cmd.Flags().StringSliceVar(&o.addresses, "address", []string{"localhost"}, "addresses to listen on, comma-separated; localhost means 127.0.0.1")
 	return cmd
+}
+
+// run is port-forward: args are the target and the port pairs. It
+// returns when ctx ends or a forward fails.
+func (o *portForwardOptions) run(ctx context.Context, args []string) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var pairs []portPair
+	for _, s := range args[1:] {
+		p, err := parsePortPair(s)
+		if err != nil {
+			return err
+		}
+		pairs = append(pairs, p)
+	}
+	forward, err := o.forwarder(ctx, args[0])
+	if err != nil {
+		return err
+	}
+	fs := &forwards{app: o.app}
+	defer fs.close()
+	for _, addr := range o.addresses {
+		if addr == "localhost" {
+			addr = "127.0.0.1"
+		}
+		for _, p := range pairs {
+			if err := fs.start(ctx, forward, addr, p); err != nil {
+				return err
+			}
+		}
+	}
+	return fs.wait(ctx)
+}
+
+// forwards are the forwards of one port-forward, each with the relay in
+// front of it.
+type forwards struct {
+	*app
+	fws    []*kr8s.PortForward
+	relays []*relay
+	mu     sync.Mutex // relays say their lines from their own goroutines
+}
+
+// start forwards p.remote and listens for it on addr, port p.local.
+func (fs *forwards) start(ctx context.Context, forward forwardFunc, addr string, p portPair) error {
+	fw, err := forward(ctx, p.remote, &kr8s.PortForwardOptions{
+		OnError: func(err error) { fmt.Fprintf(fs.stderr, "error: forwarding port %d: %v\n", p.remote, err) },
+	})
+	if err != nil {
+		return err
+	}
+	fs.fws = append(fs.fws, fw)
+	r, err := startRelay(net.JoinHostPort(addr, strconv.Itoa(p.local)), fw.Addr(), func(port int) {
+		fs.say("Handling connection for %d\n", port)
+	})
+	if err != nil {
+		return fmt.Errorf("unable to listen on port %d: %w", p.local, err)
+	}
+	fs.relays = append(fs.relays, r)
+	fs.say("Forwarding from %s -> %d\n", r.ln.Addr(), p.remote)
+	return nil
+}
+
+// say writes a line to stdout; lines of several relays do not mix.
+func (fs *forwards) say(format string, args ...any) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fmt.Fprintf(fs.stdout, format, args...)
+}
+
+// wait returns nil when ctx ends, else the error that ended the first
+// forward or relay to end.
+func (fs *forwards) wait(ctx context.Context) error {
+	done := make(chan error, len(fs.fws)+len(fs.relays))
+	for _, fw := range fs.fws {
+		go func() { done <- fw.Wait() }()
+	}
+	for _, r := range fs.relays {
+		go func() { done <- r.Wait() }()
+	}
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-done:
+		if err == nil {
+			err = errors.New("port forward ended")
+		}
+		return err
+	}
+}
+
+// close stops the relays, then the forwards.
+func (fs *forwards) close() {
+	for _, r := range fs.relays {
+		r.Close()
+	}
+	for _, fw := range fs.fws {
+		fw.Close()
+	}
 }
 
 // relay listens where the user asked and passes each connection on to a
@@ -248,8 +284,8 @@ func (a *app) forwarder(ctx context.Context, arg string) (forwardFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	if typ, name, err := kr8s.ParseTypeName(arg); err == nil && strings.Contains(arg, "/") {
-		k, err := lookupKind(ctx, c, typ)
+	if strings.Contains(arg, "/") {
+		k, name, err := a.typeName(ctx, arg)
 		if err != nil {
 			return nil, err
 		}

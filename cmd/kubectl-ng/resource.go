@@ -39,11 +39,7 @@ func (a *app) targets(ctx context.Context, args []string) ([]target, error) {
 			return nil, errors.New("there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl-ng get resource/<resource_name>' instead of 'kubectl-ng get resource resource/<resource_name>'")
 		}
 		for _, arg := range args {
-			typ, name, err := kr8s.ParseTypeName(arg)
-			if err != nil {
-				return nil, err
-			}
-			k, err := lookupKind(ctx, c, typ)
+			k, name, err := a.typeName(ctx, arg)
 			if err != nil {
 				return nil, err
 			}
@@ -65,7 +61,24 @@ func (a *app) targets(ctx context.Context, args []string) ([]target, error) {
 		}
 		out = append(out, target{kind: k, names: args[1:]})
 	}
+	if len(out) == 0 {
+		return nil, errors.New("you must specify the type of resource")
+	}
 	return out, nil
+}
+
+// typeName resolves a "TYPE/NAME" argument to its kind and name.
+func (a *app) typeName(ctx context.Context, arg string) (*kr8s.KindOf[*kr8s.Object], string, error) {
+	c, err := a.client()
+	if err != nil {
+		return nil, "", err
+	}
+	typ, name, err := kr8s.ParseTypeName(arg)
+	if err != nil {
+		return nil, "", err
+	}
+	k, err := lookupKind(ctx, c, typ)
+	return k, name, err
 }
 
 // lookupKind resolves a kind name, with kubectl's wording for unknown ones.
@@ -114,53 +127,66 @@ func scope(k *kr8s.Kind, ns string) string {
 	return ns
 }
 
-// selection picks objects: names, or a selector, or all of them.
-type selection struct {
-	labelSelector string
-	fieldSelector string
-	all           bool
-	allNamespaces bool
-}
-
-// objects reads the objects that args and sel name. Without names, a kind
-// needs a selector or --all, as in kubectl's mutating verbs.
-func (a *app) objects(ctx context.Context, args []string, sel selection, listOK bool) ([]*kr8s.Object, error) {
+// objects reads the objects that args and sel name; see selected.
+func (a *app) objects(ctx context.Context, args []string, sel *selectionFlags, listOK bool) ([]*kr8s.Object, error) {
 	ts, err := a.targets(ctx, args)
 	if err != nil {
 		return nil, err
 	}
-	c, _ := a.client()
-	ns := c.Namespace()
-	if sel.allNamespaces {
-		ns = kr8s.AllNamespaces
+	return a.selected(ctx, ts, sel, listOK)
+}
+
+// selected reads the objects of ts: the named ones, or those sel picks
+// (see check).
+func (a *app) selected(ctx context.Context, ts []target, sel *selectionFlags, listOK bool) ([]*kr8s.Object, error) {
+	if err := sel.check(ts, listOK); err != nil {
+		return nil, err
 	}
+	c, err := a.client()
+	if err != nil {
+		return nil, err
+	}
+	return read(ctx, ts, sel.namespace(c), sel)
+}
+
+// check refuses names with a selector or --all and, unless listOK, a kind
+// with neither names nor a selector nor --all, as kubectl's mutating verbs
+// do.
+func (s *selectionFlags) check(ts []target, listOK bool) error {
+	// The targets of one command line all have names, or none has.
+	named := len(ts[0].names) > 0
+	switch {
+	case named && (s.labelSelector != "" || s.all):
+		return errors.New("name cannot be provided when a selector or --all is specified")
+	case !named && !listOK && s.labelSelector == "" && s.fieldSelector == "" && !s.all:
+		return errors.New("resource(s) were provided, but no name was specified")
+	}
+	return nil
+}
+
+// read reads the objects of ts in namespace ns: the named ones, or for a
+// kind without names those that sel's selectors pick.
+func read(ctx context.Context, ts []target, ns string, sel *selectionFlags) ([]*kr8s.Object, error) {
 	var out []*kr8s.Object
 	for _, t := range ts {
-		kind := t.kind
-		if len(t.names) > 0 {
-			if sel.labelSelector != "" || sel.all {
-				return nil, errors.New("name cannot be provided when a selector or --all is specified")
+		ns := scope(&t.kind.Kind, ns)
+		if len(t.names) == 0 {
+			objs, err := t.kind.ListAll(ctx, &kr8s.ListOptions{
+				Namespace: ns, LabelSelector: sel.labelSelector, FieldSelector: sel.fieldSelector,
+			})
+			if err != nil {
+				return nil, err
 			}
-			for _, name := range t.names {
-				o, err := kind.Get(ctx, name, &kr8s.GetOptions{API: c, Namespace: scope(&t.kind.Kind, ns)})
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, o)
-			}
+			out = append(out, objs...)
 			continue
 		}
-		if !listOK && sel.labelSelector == "" && sel.fieldSelector == "" && !sel.all {
-			return nil, fmt.Errorf("resource(s) were provided, but no name was specified")
+		for _, name := range t.names {
+			o, err := t.kind.Get(ctx, name, &kr8s.GetOptions{Namespace: ns})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, o)
 		}
-		objs, err := kind.ListAll(ctx, &kr8s.ListOptions{
-			API: c, Namespace: scope(&t.kind.Kind, ns),
-			LabelSelector: sel.labelSelector, FieldSelector: sel.fieldSelector,
-		})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, objs...)
 	}
 	return out, nil
 }
