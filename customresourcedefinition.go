@@ -34,10 +34,10 @@ func waitEstablished(ctx context.Context, c *Client, name string) error {
 		if ev.Object == nil {
 			continue
 		}
-		if st, msg := ev.Object.condition("NamesAccepted"); st == "False" {
-			return fmt.Errorf("wait for CRD %s: names not accepted: %s", name, msg)
+		if c, _ := ev.Object.Condition("NamesAccepted"); c.Status == "False" {
+			return fmt.Errorf("wait for CRD %s: names not accepted: %s", name, c.Message)
 		}
-		if st, _ := ev.Object.condition("Established"); st == "True" {
+		if c, _ := ev.Object.Condition("Established"); c.Status == "True" {
 			return nil
 		}
 	}

@@ -48,22 +48,31 @@ func (d *Deployment) selector() (string, error) {
 	return sel, nil
 }
 
-// Ready reports whether the Deployment, as last read, has rolled out: the
-// controller has seen the current generation, and every one of
-// .spec.replicas (default 1) pods is updated and available, with no old
-// pods left. This is kubectl rollout status's test; kr8s compares
-// readyReplicas with replicas and refreshes first.
-func (d *Deployment) Ready() bool {
+// Ready reads the Deployment again, as kr8s's ready() does, and reports
+// whether it has rolled out: the controller has seen the current
+// generation, and every one of .spec.replicas (default 1) pods is updated
+// and available, with no old pods left. This is kubectl rollout status's
+// test. kr8s only compares readyReplicas with replicas, which is true in
+// the middle of a rollout while old pods still serve; waiting on it
+// returns too early.
+func (d *Deployment) Ready(ctx context.Context) (bool, error) {
+	if err := d.Refresh(ctx); err != nil {
+		return false, err
+	}
+	return d.rolledOut(), nil
+}
+
+// rolledOut is Ready's test on the Deployment as last read.
+func (d *Deployment) rolledOut() bool {
 	status := d.Status()
-	count := func(v any) int { n, _ := toInt(v); return n }
 	want := 1
 	if _, ok := d.Spec()["replicas"]; ok {
-		want = count(d.Spec()["replicas"])
+		want = intOf(d.Spec()["replicas"])
 	}
-	return count(status["observedGeneration"]) >= count(d.Metadata()["generation"]) &&
-		count(status["updatedReplicas"]) == want &&
-		count(status["availableReplicas"]) == want &&
-		count(status["replicas"]) == want
+	return intOf(status["observedGeneration"]) >= intOf(d.Metadata()["generation"]) &&
+		intOf(status["updatedReplicas"]) == want &&
+		intOf(status["availableReplicas"]) == want &&
+		intOf(status["replicas"]) == want
 }
 
 // PortForward forwards local connections to port on a ready pod of the

@@ -62,7 +62,11 @@ func (r *APIResource) GroupVersion() string {
 
 // AsKind returns the Kind that addresses this resource.
 func (r *APIResource) AsKind() *Kind {
-	return &Kind{Group: r.Group, Version: r.Version, Kind: r.Kind, Plural: r.Name, Namespaced: r.Namespaced}
+	k := &Kind{Group: r.Group, Version: r.Version, Kind: r.Kind, Plural: r.Name, Namespaced: r.Namespaced}
+	if b := builtinKind(k.GroupVersion(), k.Kind); b != nil {
+		k.ScalePath = b.ScalePath
+	}
+	return k
 }
 
 func (r *APIResource) clone() APIResource {

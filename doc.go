@@ -114,7 +114,7 @@
 //	pod.exec(["ls"])                       pod.Exec(ctx, []string{"ls"}, nil)
 //	pod.logs()                             pod.Logs(ctx, nil)
 //	pod.portforward(8080)                  pod.PortForward(ctx, 8080, nil)
-//	pod.ready()                            pod.Ready()
+//	pod.ready()                            pod.Ready(ctx)
 //	deploy.scale(3)                        deploy.Scale(ctx, 3, nil)
 //	node.cordon() / .uncordon()            node.Cordon(ctx) / .Uncordon(ctx)
 //	pod.raw / pod.to_dict()                pod.Raw()

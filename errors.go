@@ -89,6 +89,10 @@ func (e *UnknownKindError) Error() string {
 // Is reports whether target is ErrUnknownKind.
 func (e *UnknownKindError) Is(target error) bool { return target == ErrUnknownKind }
 
+// ErrNotScalable is matched by the error of Scale on an object whose kind
+// has neither a scale subresource nor a Kind.ScalePath.
+var ErrNotScalable = errors.New("not scalable")
+
 // ErrPodGone reports that a forwarded pod was deleted.
 var ErrPodGone = errors.New("pod is gone")
 

@@ -5,7 +5,7 @@ type Job struct{ *Object }
 
 // Jobs is the Job kind.
 var Jobs = &KindOf[*Job]{
-	Kind: Kind{Group: "batch", Version: "v1", Kind: "Job", Plural: "jobs", Namespaced: true},
+	Kind: Kind{Group: "batch", Version: "v1", Kind: "Job", Plural: "jobs", Namespaced: true, ScalePath: "parallelism"},
 	wrap: func(o *Object) *Job { return &Job{o} },
 }
 

@@ -17,6 +17,11 @@ type Kind struct {
 	Kind       string // such as "Pod"
 	Plural     string // such as "pods"
 	Namespaced bool
+	// ScalePath is the field under .spec that Scale sets, dotted, for a
+	// kind that scales without a /scale subresource: "parallelism" for
+	// Jobs, or a custom resource's own count (kr8s's scalable_spec).
+	// Empty means Scale uses the /scale subresource.
+	ScalePath string
 }
 
 // GroupVersion returns "v1" for the core group, else "group/version".

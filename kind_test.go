@@ -211,3 +211,52 @@ func TestNamespaceFallback(t *testing.T) {
 		t.Errorf("a Namespace object: Namespace() = %q, want none", got)
 	}
 }
+
+// TestScaleJobsAndNotScalable ports kr8s's scaling of a kind with a
+// scalable_spec: a Job's .spec.parallelism is set by Scale, through the
+// typed kind and through a kind found by name; a kind that does not scale
+// is ErrNotScalable.
+func TestScaleJobsAndNotScalable(t *testing.T) {
+	t.Parallel()
+	e := newVerbEnv(t)
+	job, err := kr8s.NewJob(map[string]any{
+		"metadata": map[string]any{"name": "work"},
+		"spec": map[string]any{
+			"parallelism": 1, "completions": 10, "suspend": true,
+			"template": map[string]any{"spec": map[string]any{
+				"restartPolicy": "Never",
+				"containers":    []any{map[string]any{"name": "c", "image": "busybox"}},
+			}},
+		},
+	}, kr8s.WithAPI(e.c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := job.Create(e.ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := job.Scale(e.ctx, 3, &kr8s.ScaleOptions{Wait: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := job.Replicas(); !ok || n != 3 {
+		t.Fatalf("Replicas() = %d, %v; want 3 (.spec.parallelism)", n, ok)
+	}
+	k, err := e.c.LookupKind(e.ctx, "jobs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName, err := k.Get(e.ctx, "work", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := byName.Scale(e.ctx, 2, nil); err != nil {
+		t.Fatalf("scale a Job found by name: %v", err)
+	}
+	if got := e.mustServer(kr8s.NewKind(kr8s.Jobs.Kind), "work").Field("spec", "parallelism"); got != float64(2) {
+		t.Fatalf("server's parallelism %v, want 2", got)
+	}
+	cm := e.createConfigMap("flat", nil)
+	if err := cm.Scale(e.ctx, 2, nil); !errors.Is(err, kr8s.ErrNotScalable) {
+		t.Fatalf("scale a ConfigMap: %v, want ErrNotScalable", err)
+	}
+}

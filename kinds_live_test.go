@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -186,7 +187,10 @@ func TestPodGenTolerateReady(t *testing.T) {
 	var got *kr8s.Pod
 	testcluster.Eventually(t, 30*time.Second, "pod web Ready", func(ctx context.Context) (bool, error) {
 		got, err = kr8s.Pods.Get(ctx, "web", &kr8s.GetOptions{API: c})
-		return err == nil && got.Ready(), err
+		if err != nil {
+			return false, err
+		}
+		return got.Ready(ctx)
 	})
 	if got.Namespace() != ns {
 		t.Errorf("namespace %q, want %q", got.Namespace(), ns)
@@ -254,8 +258,8 @@ func TestDeploymentPodsReady(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Ready() {
-		t.Error("a deployment not yet created is Ready")
+	if ok, err := d.Ready(ctx); ok || !errors.Is(err, kr8s.ErrNotFound) {
+		t.Errorf("a deployment not yet created: Ready = %v, %v; want ErrNotFound", ok, err)
 	}
 	if err := d.Create(ctx, nil); err != nil {
 		t.Fatal(err)
@@ -266,9 +270,9 @@ func TestDeploymentPodsReady(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// kr8s's polling loop: Ready reads the deployment again each time.
 	testcluster.Eventually(t, 60*time.Second, "deployment web ready", func(ctx context.Context) (bool, error) {
-		d, err = kr8s.Deployments.Get(ctx, "web", &kr8s.GetOptions{API: c})
-		return err == nil && d.Ready(), err
+		return d.Ready(ctx)
 	})
 	pods, err := d.Pods(ctx)
 	if err != nil {
@@ -436,5 +440,61 @@ func TestNodeTaintsUnschedulable(t *testing.T) {
 			(len(spec.Taints) > 0 && !reflect.DeepEqual(n.Taints(), spec.Taints)) {
 			t.Errorf("node %s: Unschedulable %v, Taints %+v; spec %+v", n.Name(), n.Unschedulable(), n.Taints(), spec)
 		}
+	}
+}
+
+// TestReadyRereads ports kr8s's readiness checks: Ready reads the object
+// again, so a loop over the same object value ends when the server's
+// state changes. A ReplicationController is ready when its ready replicas
+// reach .spec.replicas; a Service when a pod it selects is ready, and a
+// LoadBalancer also needs an ingress address (none on the devcluster).
+func TestReadyRereads(t *testing.T) {
+	t.Parallel()
+	e := newVerbEnv(t)
+	rc, err := kr8s.NewReplicationController(map[string]any{
+		"metadata": map[string]any{"name": "rc"},
+		"spec": map[string]any{
+			"replicas": 1,
+			"selector": map[string]any{"app": "rc"},
+			"template": map[string]any{
+				"metadata": map[string]any{"labels": map[string]any{"app": "rc"}},
+				"spec":     map[string]any{"containers": []any{map[string]any{"name": "c", "image": "busybox"}}},
+			},
+		},
+	}, kr8s.WithAPI(e.c))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.Create(e.ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	e.eventually(60*time.Second, "the ReplicationController is ready", func() (bool, error) { return rc.Ready(e.ctx) })
+
+	svc := func(name, typ string) *kr8s.Service {
+		s, err := kr8s.NewService(map[string]any{
+			"metadata": map[string]any{"name": name},
+			"spec": map[string]any{"type": typ, "selector": map[string]any{"app": "rc"},
+				"ports": []any{map[string]any{"port": 80}}},
+		}, kr8s.WithAPI(e.c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Create(e.ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	ip := svc("ip", "ClusterIP")
+	e.eventually(30*time.Second, "the ClusterIP Service is ready", func() (bool, error) { return ip.Ready(e.ctx) })
+	lb := svc("lb", "LoadBalancer")
+	if ok, err := lb.Ready(e.ctx); ok || err != nil {
+		t.Fatalf("a LoadBalancer without an ingress address: Ready = %v, %v; want false", ok, err)
+	}
+	none := svc("none", "ClusterIP")
+	if err := none.Patch(e.ctx, map[string]any{"spec": map[string]any{"selector": map[string]any{"app": "nothing"}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := none.Ready(e.ctx); ok || err != nil {
+		t.Fatalf("a Service selecting no pod: Ready = %v, %v; want false", ok, err)
 	}
 }

@@ -201,18 +201,31 @@ func stringMap(v any) map[string]string {
 	return out
 }
 
-// condition returns the status and message of the object's
-// .status.conditions entry whose type is typ (matched without regard to
-// case, as kubectl wait does), or "" when it has none.
-func (o *Object) condition(typ string) (status, message string) {
+// Condition is one entry of an object's .status.conditions.
+type Condition struct {
+	Type   string `json:"type"`
+	Status string `json:"status"` // "True", "False" or "Unknown"
+	Reason string `json:"reason,omitempty"`
+	// Message is a human-readable explanation.
+	Message string `json:"message,omitempty"`
+	// LastTransitionTime is when Status last changed, in RFC 3339.
+	LastTransitionTime string `json:"lastTransitionTime,omitempty"`
+}
+
+// Condition returns the object's .status.conditions entry whose type is
+// typ, matched without regard to case as kubectl wait matches it, as last
+// read; ok is false when there is none.
+//
+//	if c, ok := pod.Condition("Ready"); ok && c.Status == "True" { ... }
+func (o *Object) Condition(typ string) (c Condition, ok bool) {
 	conds, _ := o.Status()["conditions"].([]any)
-	for _, c := range conds {
-		m, _ := c.(map[string]any)
+	for _, v := range conds {
+		m, _ := v.(map[string]any)
 		if t, _ := m["type"].(string); strings.EqualFold(t, typ) {
-			status, _ = m["status"].(string)
-			message, _ = m["message"].(string)
-			return status, message
+			str := func(k string) string { s, _ := m[k].(string); return s }
+			return Condition{Type: t, Status: str("status"), Reason: str("reason"), Message: str("message"),
+				LastTransitionTime: str("lastTransitionTime")}, true
 		}
 	}
-	return "", ""
+	return Condition{}, false
 }

@@ -22,12 +22,22 @@ var Pods = &KindOf[*Pod]{
 // given with WithAPI or else to the default client (kr8s's Pod({...})).
 func NewPod(src any, opts ...ObjectOption) (*Pod, error) { return Pods.New(src, opts...) }
 
-// Ready reports whether the pod, as last read, has the condition
-// Ready=True. kr8s's ready() refreshes first; call Refresh or use a watch
-// for a current answer.
-func (p *Pod) Ready() bool {
-	status, _ := p.condition("Ready")
-	return status == "True"
+// Ready reads the pod again and reports whether it is ready: its Ready and
+// ContainersReady conditions are both True. This is kr8s's Pod.ready(),
+// refresh included, so a polling loop sees the pod change; to test the
+// pod as last read, use Condition.
+func (p *Pod) Ready(ctx context.Context) (bool, error) {
+	if err := p.Refresh(ctx); err != nil {
+		return false, err
+	}
+	return p.ready(), nil
+}
+
+// ready is Ready's test on the pod as last read.
+func (p *Pod) ready() bool {
+	r, _ := p.Condition("Ready")
+	c, _ := p.Condition("ContainersReady")
+	return r.Status == "True" && c.Status == "True"
 }
 
 // Toleration lets a pod run on a node with a matching taint. Empty fields
@@ -203,7 +213,7 @@ func readyPods(ctx context.Context, owner *Object, o *ListOptions) ([]*Pod, erro
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(pods, func(p *Pod) bool { return !p.Ready() }), nil
+	return slices.DeleteFunc(pods, func(p *Pod) bool { return !p.ready() }), nil
 }
 
 // podsOf lists the pods in the owner's namespace, with the owner's

@@ -3,8 +3,10 @@ package kr8s
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // ScaleOptions are the options of Scale. The zero value returns as soon
@@ -13,14 +15,19 @@ type ScaleOptions struct {
 	// Wait makes Scale return only when the controller has seen the
 	// change and .status.replicas equals the new count. It watches the
 	// object rather than polling; ctx bounds the wait (kr8s waits with no
-	// bound).
+	// bound). For a kind scaled through Kind.ScalePath, such as a Job,
+	// there is no such count: Scale returns once the spec holds it, as
+	// kr8s's scale does.
 	Wait bool
 }
 
 // Scale sets the replica count through the scale subresource, as kubectl
 // scale does, then reads the object again. It works for Deployments,
 // ReplicaSets, StatefulSets, ReplicationControllers and custom resources
-// with a scale subresource; other kinds give ErrNotFound.
+// with a scale subresource. A kind with a Kind.ScalePath (Jobs, whose
+// .spec.parallelism it sets, and custom kinds declared so) is scaled with
+// a merge patch of that field, as kr8s scales kinds with a scalable_spec.
+// Any other kind is an error matching ErrNotScalable.
 func (o *Object) Scale(ctx context.Context, replicas int, opts *ScaleOptions) error {
 	if opts == nil {
 		opts = &ScaleOptions{}
@@ -28,8 +35,20 @@ func (o *Object) Scale(ctx context.Context, replicas int, opts *ScaleOptions) er
 	if replicas < 0 {
 		return fmt.Errorf("scale %s: replicas must be 0 or more, got %d", o, replicas)
 	}
+	if err := o.ensureKind(ctx); err != nil {
+		return err
+	}
+	if p := o.kind.ScalePath; p != "" {
+		return o.Patch(ctx, map[string]any{"spec": nested(strings.Split(p, "."), replicas)}, nil)
+	}
 	patch := map[string]any{"spec": map[string]any{"replicas": replicas}}
 	if err := o.Patch(ctx, patch, &PatchOptions{Subresource: "scale"}); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			if ok, xerr := o.Exists(ctx); xerr == nil && ok {
+				return fmt.Errorf("scale %s: %w: %s has no scale subresource (Kind.ScalePath names a spec field to scale instead)",
+					o, ErrNotScalable, o.kind.Kind)
+			}
+		}
 		return err
 	}
 	if !opts.Wait {
@@ -88,10 +107,26 @@ func scaled(obj *Object, replicas int) bool {
 	return got == replicas
 }
 
-// Replicas returns .spec.replicas, and false if the object has none.
+// Replicas returns .spec.replicas (the kind's ScalePath for a Job or a
+// kind declared so), and false if the object has none.
 func (o *Object) Replicas() (int, bool) {
+	if o.kind != nil && o.kind.ScalePath != "" {
+		return toInt(o.Field(append([]string{"spec"}, strings.Split(o.kind.ScalePath, ".")...)...))
+	}
 	return toInt(o.Spec()["replicas"])
 }
+
+// nested builds {"a": {"b": v}} from the path a.b.
+func nested(path []string, v any) map[string]any {
+	m := map[string]any{path[len(path)-1]: v}
+	for i := len(path) - 2; i >= 0; i-- {
+		m = map[string]any{path[i]: m}
+	}
+	return m
+}
+
+// intOf is toInt's number, 0 when v is not one.
+func intOf(v any) int { n, _ := toInt(v); return n }
 
 // toInt reads a JSON number, which decoding makes a float64, or an
 // integer put in by hand.

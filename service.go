@@ -34,6 +34,25 @@ func (s *Service) ReadyPods(ctx context.Context) ([]*Pod, error) {
 	return readyPods(ctx, s.Object, &ListOptions{Labels: sel})
 }
 
+// Ready reads the Service again and reports whether it can serve, as
+// kr8s's ready() does: a LoadBalancer Service needs an ingress address in
+// .status.loadBalancer, and every Service needs a ready pod among those
+// its selector picks. (A Service without a selector is never ready here,
+// as in kr8s.)
+func (s *Service) Ready(ctx context.Context) (bool, error) {
+	if err := s.Refresh(ctx); err != nil {
+		return false, err
+	}
+	if s.Spec()["type"] == "LoadBalancer" {
+		lb, _ := s.Status()["loadBalancer"].(map[string]any)
+		if ing, _ := lb["ingress"].([]any); len(ing) == 0 {
+			return false, nil
+		}
+	}
+	pods, err := s.ReadyPods(ctx)
+	return len(pods) > 0, err
+}
+
 // ProxyOptions are the options of Service.Proxy.
 type ProxyOptions struct {
 	// Port is the service port's name or number; empty means the

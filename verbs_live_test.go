@@ -946,8 +946,8 @@ func TestScale(t *testing.T) {
 			t.Fatal("negative replicas must fail")
 		}
 		cm := e.createConfigMap("not-scalable", nil)
-		if err := cm.Scale(e.ctx, 2, nil); !errors.Is(err, kr8s.ErrNotFound) {
-			t.Fatalf("scaling a ConfigMap = %v; want ErrNotFound", err)
+		if err := cm.Scale(e.ctx, 2, nil); !errors.Is(err, kr8s.ErrNotScalable) {
+			t.Fatalf("scaling a ConfigMap = %v; want ErrNotScalable (kr8s says not scalable)", err)
 		}
 		// With a quota of no pods, the replicas can never be observed: the
 		// wait ends with ctx.

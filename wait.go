@@ -42,8 +42,8 @@ func parseCondition(s string) (condition, error) {
 			if obj == nil {
 				return false, nil
 			}
-			status, _ := obj.condition(typ)
-			return status != "" && strings.EqualFold(status, want), nil
+			c, ok := obj.Condition(typ)
+			return ok && strings.EqualFold(c.Status, want), nil
 		}
 		return c, nil
 	case strings.HasPrefix(strings.ToLower(s), "jsonpath="):

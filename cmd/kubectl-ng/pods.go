@@ -44,8 +44,8 @@ func (a *app) podFor(ctx context.Context, arg string) (*kr8s.Pod, error) {
 		return nil, fmt.Errorf("no pods found for %s", objRef(o))
 	}
 	slices.SortStableFunc(pods, func(x, y *kr8s.Pod) int {
-		if x.Ready() != y.Ready() {
-			if x.Ready() {
+		if podReady(x) != podReady(y) {
+			if podReady(x) {
 				return -1
 			}
 			return 1
@@ -56,4 +56,10 @@ func (a *app) podFor(ctx context.Context, arg string) (*kr8s.Pod, error) {
 		fmt.Fprintf(a.stderr, "Found %d pods, using pod/%s\n", len(pods), pods[0].Name())
 	}
 	return pods[0], nil
+}
+
+// podReady tests a pod as listed: its Ready condition is True.
+func podReady(p *kr8s.Pod) bool {
+	c, _ := p.Condition("Ready")
+	return c.Status == "True"
 }

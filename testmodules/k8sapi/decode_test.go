@@ -78,8 +78,8 @@ func TestDecodePod(t *testing.T) {
 			ready = cond.Status == corev1.ConditionTrue
 		}
 	}
-	if ready != obj.Ready() {
-		t.Errorf("typed Ready condition %v, Pod.Ready() %v", ready, obj.Ready())
+	if c, _ := obj.Condition("Ready"); ready != (c.Status == "True") {
+		t.Errorf("typed Ready condition %v, Pod.Condition(Ready) %+v", ready, c)
 	}
 }
 
@@ -118,7 +118,10 @@ spec:
 	var d *kr8s.Deployment
 	testcluster.Eventually(t, 60*time.Second, "deployment web ready", func(ctx context.Context) (bool, error) {
 		d, err = kr8s.Deployments.Get(ctx, "web", &kr8s.GetOptions{API: c})
-		return err == nil && d.Ready(), err
+		if err != nil {
+			return false, err
+		}
+		return d.Ready(ctx)
 	})
 
 	var dep appsv1.Deployment
