@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -229,9 +228,9 @@ func resourceListJSON(gv string, v fakeVersion) any {
 func discoveryClient(t *testing.T, aggregated bool, dir string) (*Client, *fakeAPIServer) {
 	t.Helper()
 	f := &fakeAPIServer{groups: fakeCluster(), aggregated: aggregated}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	return clientFor(t, srv.URL, dir), f
+	_, c := newTestServer(t, f)
+	discoveryFor(c).setCacheRoot(dir)
+	return c, f
 }
 
 func clientFor(t *testing.T, url, dir string) *Client {
@@ -551,8 +550,7 @@ func TestDiscoveryServersNeverMix(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle("/a/", http.StripPrefix("/a", a))
 	mux.Handle("/b/", http.StripPrefix("/b", b))
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
+	srv, _ := newTestServer(t, mux)
 	ca := clientFor(t, srv.URL+"/a", dir)
 	cb := clientFor(t, srv.URL+"/b", dir)
 	if _, err := ca.LookupKind(ctx, "deploy"); err != nil {
@@ -584,19 +582,7 @@ func TestDiscoveryCacheHoldsNoCredentials(t *testing.T) {
 		}
 		return false
 	}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	kc := fmt.Sprintf(`apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: %q}}]
-users: [{name: u, user: {token: s3cr3t-t0ken}}]
-contexts: [{name: x, context: {cluster: c, user: u}}]
-current-context: x
-`, srv.URL)
-	c, err := NewClient(WithKubeconfigData([]byte(kc)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, c := newTestServer(t, f, asUser(map[string]any{"token": "s3cr3t-t0ken"}))
 	dir := t.TempDir()
 	discoveryFor(c).setCacheRoot(dir)
 	if _, err := c.APIResources(ctx); err != nil {
@@ -605,7 +591,7 @@ current-context: x
 	if !sawToken.Load() {
 		t.Fatal("the fake server never saw the token; the test is not testing anything")
 	}
-	err = filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() {
 			return err
 		}
@@ -664,9 +650,8 @@ func TestDiscoveryHostileDocuments(t *testing.T) {
 				fmt.Fprint(w, tt.body)
 				return true
 			}
-			srv := httptest.NewServer(f)
-			t.Cleanup(srv.Close)
-			c := clientFor(t, srv.URL, "")
+			_, c := newTestServer(t, f)
+			discoveryFor(c).setCacheRoot("")
 			_, err := c.APIResources(context.Background())
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("APIResources error = %v, want error %v", err, tt.wantErr)
@@ -690,9 +675,8 @@ func TestDiscoveryServerError(t *testing.T) {
 		}
 		return false
 	}
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	c := clientFor(t, srv.URL, t.TempDir())
+	_, c := newTestServer(t, f)
+	discoveryFor(c).setCacheRoot(t.TempDir())
 	_, err := c.LookupKind(context.Background(), "pods")
 	if !errors.Is(err, ErrForbidden) {
 		t.Fatalf("got %v, want ErrForbidden", err)

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"runtime"
 	"strings"
 	"sync"
@@ -14,20 +13,6 @@ import (
 	"testing"
 	"time"
 )
-
-// fastRetry keeps fault tests quick without changing what they check.
-var fastRetry = RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Second}
-
-func testClient(t *testing.T, h http.Handler, opts ...Option) (*Client, *httptest.Server) {
-	t.Helper()
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	c, err := NewClient(append([]Option{WithURL(srv.URL), WithRetry(fastRetry)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, srv
-}
 
 // reset closes the connection without an HTTP response, with an RST.
 func reset(w http.ResponseWriter) {
@@ -44,7 +29,7 @@ func reset(w http.ResponseWriter) {
 func TestRetry429HonoursRetryAfter(t *testing.T) {
 	var mu sync.Mutex
 	var times []time.Time
-	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		times = append(times, time.Now())
 		n := len(times)
@@ -74,7 +59,7 @@ func TestRetry429HonoursRetryAfter(t *testing.T) {
 
 func TestRetry503ThenSuccess(t *testing.T) {
 	var n atomic.Int32
-	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) <= 2 {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
@@ -91,10 +76,10 @@ func TestRetry503ThenSuccess(t *testing.T) {
 
 func TestRetryBounded(t *testing.T) {
 	var n atomic.Int32
-	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		w.WriteHeader(http.StatusServiceUnavailable)
-	}), WithRetry(RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond}))
+	}), withOptions(WithRetry(RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond})))
 	_, err := c.Version(context.Background())
 	var se *StatusError
 	if !errors.As(err, &se) || se.Code != 503 || !errors.Is(err, ErrServerError) {
@@ -107,7 +92,7 @@ func TestRetryBounded(t *testing.T) {
 
 func TestRetryResetBeforeResponse(t *testing.T) {
 	var n atomic.Int32
-	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) == 1 {
 			reset(w)
 			return
@@ -125,7 +110,7 @@ func TestRetryResetBeforeResponse(t *testing.T) {
 func TestPostNotRetriedAfterBodySent(t *testing.T) {
 	var n atomic.Int32
 	var got atomic.Value
-	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		b, _ := io.ReadAll(r.Body)
 		got.Store(string(b))
@@ -143,7 +128,7 @@ func TestPostNotRetriedAfterBodySent(t *testing.T) {
 	}
 	// A POST answered with 503 is not repeated either.
 	n.Store(0)
-	c2, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c2 := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}))
@@ -178,7 +163,7 @@ func TestPostRetriedWhenNeverConnected(t *testing.T) {
 }
 
 func TestStatusErrors(t *testing.T) {
-	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)
 		io.WriteString(w, `{"kind":"Status","apiVersion":"v1","status":"Failure","message":"pods \"web\" not found","reason":"NotFound","details":{"name":"web","kind":"pods"},"code":404}`)
@@ -211,10 +196,10 @@ func TestStatusErrorPlainText(t *testing.T) {
 		code   int
 		target error
 	}{{401, ErrUnauthorized}, {403, ErrForbidden}, {409, ErrConflict}, {410, ErrGone}, {429, ErrTooManyRequests}, {500, ErrServerError}} {
-		c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(tc.code)
 			io.WriteString(w, "plain text body\n")
-		}), WithRetry(RetryPolicy{MaxAttempts: 1}))
+		}), withOptions(WithRetry(RetryPolicy{MaxAttempts: 1})))
 		_, err := c.Call(context.Background(), "GET", Request{URL: "pods"})
 		if !errors.Is(err, tc.target) {
 			t.Errorf("%d: err = %v, want %v", tc.code, err, tc.target)
@@ -227,7 +212,7 @@ func TestStatusErrorPlainText(t *testing.T) {
 
 func TestSetTimeoutCutsSlowCall(t *testing.T) {
 	release := make(chan struct{})
-	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 		case <-release:
@@ -245,7 +230,7 @@ func TestSetTimeoutCutsSlowCall(t *testing.T) {
 }
 
 func TestTimeoutDoesNotCutStreams(t *testing.T) {
-	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for i := range 3 {
 			io.WriteString(w, "line\n")
 			w.(http.Flusher).Flush()
@@ -267,7 +252,7 @@ func TestTimeoutDoesNotCutStreams(t *testing.T) {
 }
 
 func TestSetTimeoutWhileCallsRun(t *testing.T) {
-	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, `{"gitVersion":"v1"}`)
 	}))
 	var wg sync.WaitGroup
@@ -286,10 +271,10 @@ func TestSetTimeoutWhileCallsRun(t *testing.T) {
 
 func TestRateLimit(t *testing.T) {
 	var n atomic.Int32
-	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n.Add(1)
 		io.WriteString(w, `{}`)
-	}), WithRateLimit(1, 1))
+	}), withOptions(WithRateLimit(1, 1)))
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	// The burst lets one through at once; the second must wait ~1s and is
@@ -310,7 +295,7 @@ func TestRateLimit(t *testing.T) {
 // would then keep alive.
 func TestGetReadsSmallBodiesSmall(t *testing.T) {
 	pod := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"ns"},"spec":{"containers":[{"name":"c","image":"i"}]}}`
-	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, pod) // small: net/http sets Content-Length
 	}))

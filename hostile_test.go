@@ -14,7 +14,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -32,16 +31,10 @@ import (
 // hostileServer starts handler and a client for it without retries, so
 // each case sees one answer. The server is closed, then goroutines are
 // checked, when the test ends.
-func hostileServer(t *testing.T, handler http.HandlerFunc, opts ...Option) *Client {
+func hostileServer(t *testing.T, handler http.HandlerFunc) *Client {
 	t.Helper()
 	testcluster.NoLeak(t)
-	srv := httptest.NewServer(handler)
-	t.Cleanup(srv.Close)
-	opts = append([]Option{WithURL(srv.URL), WithRetry(RetryPolicy{MaxAttempts: 1})}, opts...)
-	c, err := NewClient(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, c := newTestServer(t, handler, withOptions(WithRetry(RetryPolicy{MaxAttempts: 1})))
 	return c
 }
 

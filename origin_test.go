@@ -6,11 +6,8 @@ package kr8s
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/pem"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -80,23 +77,13 @@ func (c *rawConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// tlsClient is a client of the TLS server srv with a bearer token and an
-// impersonated user, as a kubeconfig gives them.
-func tlsClient(t *testing.T, srv *httptest.Server, opts ...Option) *Client {
-	t.Helper()
-	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
-	kc := fmt.Sprintf(`apiVersion: v1
-kind: Config
-clusters: [{name: c, cluster: {server: %q, certificate-authority-data: %s}}]
-users: [{name: u, user: {token: %s, as: someone, as-groups: [admins]}}]
-contexts: [{name: x, context: {cluster: c, user: u, namespace: default}}]
-current-context: x
-`, srv.URL, base64.StdEncoding.EncodeToString(ca), originToken)
-	c, err := NewClient(append([]Option{WithKubeconfigData([]byte(kc)), WithRetry(RetryPolicy{MaxAttempts: 1})}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
+// asOriginUser makes the client send a bearer token and impersonate a
+// user, as a kubeconfig gives them, with one attempt per request.
+func asOriginUser() testServerOption {
+	return func(c *testServerConfig) {
+		asUser(map[string]any{"token": originToken, "as": "someone", "as-groups": []string{"admins"}})(c)
+		withOptions(WithRetry(RetryPolicy{MaxAttempts: 1}))(c)
 	}
-	return c
 }
 
 // redirectTo answers every request with a 307 to target + the request's
@@ -126,11 +113,7 @@ func TestRedirectToOtherOriginRefused(t *testing.T) {
 	raw := &rawListener{Listener: ln}
 	var mu sync.Mutex
 	var hits int
-	api := httptest.NewUnstartedServer(nil)
-	api.Listener = raw
-	api.Config.ErrorLog = log.New(io.Discard, "", 0)
-	api.StartTLS()
-	defer api.Close()
+	api, _ := newTestServer(t, nil, serveTLS(nil), listenOn(raw))
 	plainSelf := "http://" + ln.Addr().String()
 
 	targets := map[string]string{
@@ -164,7 +147,7 @@ func TestRedirectToOtherOriginRefused(t *testing.T) {
 		for cname, call := range calls {
 			t.Run(tname+"/"+cname, func(t *testing.T) {
 				api.Config.Handler = redirectTo(target, &hits, &mu)
-				c := tlsClient(t, api)
+				c := testServerClient(t, api, asOriginUser())
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 				defer cancel()
 				err := call(ctx, c)
@@ -199,7 +182,7 @@ func TestRedirectToOtherOriginRefused(t *testing.T) {
 func TestRedirectSameOriginFollowed(t *testing.T) {
 	var mu sync.Mutex
 	var auth []string
-	api := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		auth = append(auth, r.Header.Get("Authorization")+" as "+r.Header.Get("Impersonate-User"))
 		mu.Unlock()
@@ -209,9 +192,7 @@ func TestRedirectSameOriginFollowed(t *testing.T) {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"kind":"Pod","apiVersion":"v1","metadata":{"name":"web","namespace":"default"}}`)
-	}))
-	defer api.Close()
-	c := tlsClient(t, api)
+	}), serveTLS(nil), asOriginUser())
 	p, err := Pods.Get(context.Background(), "web", &GetOptions{API: c})
 	if err != nil {
 		t.Fatalf("a same-origin redirect was not followed: %v", err)
@@ -229,9 +210,7 @@ func TestOriginGuardRefusesOtherHosts(t *testing.T) {
 	evil := &recorder{}
 	other := httptest.NewServer(evil)
 	defer other.Close()
-	api := httptest.NewTLSServer(evil)
-	defer api.Close()
-	c := tlsClient(t, api)
+	_, c := newTestServer(t, evil, serveTLS(nil), asOriginUser())
 	// A request for another origin that did not come from a redirect,
 	// straight into the client's transport.
 	req, _ := http.NewRequest(http.MethodGet, other.URL+"/api", nil)

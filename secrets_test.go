@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -76,11 +75,7 @@ func secretHandler(w http.ResponseWriter, r *http.Request) {
 func newSecretKit(t *testing.T) *secretKit {
 	t.Helper()
 	k := &secretKit{}
-	k.srv = httptest.NewUnstartedServer(http.HandlerFunc(secretHandler))
-	k.srv.TLS = &tls.Config{ClientAuth: tls.RequestClientCert}
-	k.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // TLS errors are expected
-	k.srv.StartTLS()
-	t.Cleanup(k.srv.Close)
+	k.srv, _ = newTestServer(t, http.HandlerFunc(secretHandler), serveTLS(&tls.Config{ClientAuth: tls.RequestClientCert}))
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -386,8 +381,7 @@ func TestSecretsURLPasswords(t *testing.T) {
 	}
 	refused := ln.Addr().String()
 	ln.Close()
-	srv := httptest.NewServer(http.HandlerFunc(secretHandler))
-	defer srv.Close()
+	srv, _ := newTestServer(t, http.HandlerFunc(secretHandler))
 	l := &leakChecker{t: t, sentinels: []string{sentinelPassword, execArg, url.QueryEscape(execArg)}}
 	userinfo := "alice:" + sentinelPassword + "@"
 

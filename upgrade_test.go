@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -80,12 +79,7 @@ func TestUpgradePathLikeCall(t *testing.T) {
 	for _, suffix := range []string{"", "/", "/prefix", "/prefix/"} {
 		t.Run("server"+suffix, func(t *testing.T) {
 			rec := &pathRecorder{}
-			srv := httptest.NewServer(rec)
-			defer srv.Close()
-			c, err := NewClient(WithURL(srv.URL+suffix), WithRetry(RetryPolicy{MaxAttempts: 1}))
-			if err != nil {
-				t.Fatal(err)
-			}
+			srv, c := newTestServer(t, rec, atPath(suffix), withOptions(WithRetry(RetryPolicy{MaxAttempts: 1})))
 			p := webPod(t, c)
 			ctx := context.Background()
 			_, _ = Pods.Get(ctx, "web", &GetOptions{API: c})
@@ -120,19 +114,14 @@ func TestUpgradePathLikeCall(t *testing.T) {
 
 func TestUpgradeRetriedLimitedAndLogged(t *testing.T) {
 	rec := &pathRecorder{}
-	srv := httptest.NewServer(rec)
-	defer srv.Close()
 	var logBuf testcluster.SyncBuffer
 	logger := slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	// Three attempts each; a bucket of one request every 100ms.
-	c, err := NewClient(WithURL(srv.URL), WithLogger(logger), WithRateLimit(10, 1),
-		WithRetry(RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, c := newTestServer(t, rec, withOptions(WithLogger(logger), WithRateLimit(10, 1),
+		WithRetry(RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond})))
 	p := webPod(t, c)
 	start := time.Now()
-	err = p.ExecStream(context.Background(), []string{"true"}, &ExecOptions{Stdout: io.Discard})
+	err := p.ExecStream(context.Background(), []string{"true"}, &ExecOptions{Stdout: io.Discard})
 	took := time.Since(start)
 	if err == nil || !strings.Contains(err.Error(), "503") {
 		t.Fatalf("err = %v, want the 503", err)
@@ -184,7 +173,7 @@ func TestRetryAfterHuge(t *testing.T) {
 		t.Run(v, func(t *testing.T) {
 			var mu sync.Mutex
 			var at []time.Time
-			c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				mu.Lock()
 				at = append(at, time.Now())
 				n := len(at)
@@ -196,7 +185,7 @@ func TestRetryAfterHuge(t *testing.T) {
 				}
 				w.Header().Set("Content-Type", "application/json")
 				io.WriteString(w, `{"major":"1","minor":"36","gitVersion":"v1.36.3"}`)
-			}), WithRetry(RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 300 * time.Millisecond}))
+			}), withOptions(WithRetry(RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 300 * time.Millisecond})))
 			if _, err := c.Version(context.Background()); err != nil {
 				t.Fatal(err)
 			}

@@ -15,17 +15,13 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
-	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -40,28 +36,6 @@ import (
 	"github.com/kr8s-go/kr8s/internal/jsonany"
 	"github.com/kr8s-go/kr8s/internal/testcluster"
 )
-
-// watchKubeconfig is a kubeconfig for server, trusting caPEM (none: the
-// system roots), with the given user.
-func watchKubeconfig(t *testing.T, server string, caPEM []byte, user map[string]any) []byte {
-	t.Helper()
-	cluster := map[string]any{"server": server}
-	if caPEM != nil {
-		cluster["certificate-authority-data"] = base64.StdEncoding.EncodeToString(caPEM)
-	}
-	b, err := json.Marshal(map[string]any{
-		"apiVersion":      "v1",
-		"kind":            "Config",
-		"clusters":        []any{map[string]any{"name": "c", "cluster": cluster}},
-		"users":           []any{map[string]any{"name": "u", "user": user}},
-		"contexts":        []any{map[string]any{"name": "x", "context": map[string]any{"cluster": "c", "user": "u"}}},
-		"current-context": "x",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // execUser is a kubeconfig user whose credential comes from a v1 exec
 // plugin: command with args, never interactive.
@@ -117,7 +91,7 @@ printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
 		t.Fatal(err)
 	}
 	var watches atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv, _ := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isWatch(r) {
 			emptyList(w)
 			return
@@ -127,7 +101,6 @@ printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
 		w.WriteHeader(http.StatusUnauthorized)
 		fmt.Fprint(w, `{"kind":"Status","status":"Failure","reason":"Unauthorized","code":401}`)
 	}))
-	t.Cleanup(srv.Close)
 
 	cases := []struct {
 		name string
@@ -149,10 +122,7 @@ printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := NewClient(WithKubeconfigData(watchKubeconfig(t, srv.URL, nil, tc.user)), WithRetry(fastRetry))
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := testServerClient(t, srv, asUser(tc.user))
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			took, err := runWatch(ctx, t, c, tc.rv)
@@ -170,14 +140,15 @@ printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",
 	}
 }
 
-// tlsSwitchServer is an HTTP/1.1 TLS server whose handshakes start failing
-// once the first watch request arrives: that request's connection is then
-// reset, so the watch must reconnect through a failing handshake. fail is
-// applied to the server's TLS config for every later handshake.
-func tlsSwitchServer(t *testing.T, base *tls.Config, fail func(*tls.Config)) *httptest.Server {
+// tlsSwitchServer starts an HTTP/1.1 TLS server whose handshakes start
+// failing once the first watch request arrives: that request's connection
+// is then reset, so the watch must reconnect through a failing handshake.
+// fail is applied to the server's TLS config for every later handshake. It
+// returns a client of the server with user's credentials.
+func tlsSwitchServer(t *testing.T, base *tls.Config, fail func(*tls.Config), user map[string]any) *Client {
 	t.Helper()
 	var failing atomic.Bool
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isWatch(r) {
 			emptyList(w)
 			return
@@ -187,11 +158,7 @@ func tlsSwitchServer(t *testing.T, base *tls.Config, fail func(*tls.Config)) *ht
 		w.WriteHeader(http.StatusOK)
 		w.(http.Flusher).Flush()
 		reset(w)
-	}))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the failed handshakes
-	srv.TLS = base
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
+	}), serveTLS(base), asUser(user))
 	srv.TLS.GetConfigForClient = func(*tls.ClientHelloInfo) (*tls.Config, error) {
 		if !failing.Load() {
 			return nil, nil
@@ -201,7 +168,7 @@ func tlsSwitchServer(t *testing.T, base *tls.Config, fail func(*tls.Config)) *ht
 		fail(cfg)
 		return cfg, nil
 	}
-	return srv
+	return c
 }
 
 // selfSignedServerCert is a certificate for 127.0.0.1 that no one trusts.
@@ -263,16 +230,11 @@ func TestWatchEndsOnTLSFailure(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := tlsSwitchServer(t, tc.base, tc.fail)
-			caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
 			user := map[string]any{
 				"client-certificate-data": base64.StdEncoding.EncodeToString(clientPEM),
 				"client-key-data":         base64.StdEncoding.EncodeToString(clientKey),
 			}
-			c, err := NewClient(WithKubeconfigData(watchKubeconfig(t, srv.URL, caPEM, user)), WithRetry(fastRetry))
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := tlsSwitchServer(t, tc.base, tc.fail, user)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			took, err := runWatch(ctx, t, c, "")
@@ -295,7 +257,10 @@ func TestWatchEndsOnTLSFailure(t *testing.T) {
 func TestWatchLogsEachReconnect(t *testing.T) {
 	testcluster.NoLeak(t)
 	var watches atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var buf testcluster.SyncBuffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	// One attempt per request, so that each failure reaches the watch.
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isWatch(r) {
 			emptyList(w)
 			return
@@ -323,16 +288,7 @@ func TestWatchLogsEachReconnect(t *testing.T) {
 			w.(http.Flusher).Flush()
 			<-r.Context().Done()
 		}
-	}))
-	t.Cleanup(srv.Close)
-	var buf testcluster.SyncBuffer
-	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	kc := watchKubeconfig(t, "https://unused.invalid", nil, map[string]any{"token": sentinelToken})
-	// One attempt per request, so that each failure reaches the watch.
-	c, err := NewClient(WithKubeconfigData(kc), WithURL(srv.URL), WithLogger(logger), WithRetry(RetryPolicy{MaxAttempts: 1}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	}), asUser(map[string]any{"token": sentinelToken}), withOptions(WithLogger(logger), WithRetry(RetryPolicy{MaxAttempts: 1})))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if took, err := runWatch(ctx, t, c, ""); err != nil {
@@ -373,14 +329,14 @@ var smallBudget = RetryPolicy{MaxAttempts: 2, MaxElapsed: 250 * time.Millisecond
 func TestWatchGivesUpAfterRetryBudget(t *testing.T) {
 	testcluster.NoLeak(t)
 	var watches atomic.Int32
-	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isWatch(r) {
 			emptyList(w)
 			return
 		}
 		watches.Add(1)
 		reset(w)
-	}), WithRetry(smallBudget))
+	}), withOptions(WithRetry(smallBudget)))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	took, err := runWatch(ctx, t, c, "")
@@ -404,7 +360,7 @@ func TestWatchBudgetCountsConsecutiveFailures(t *testing.T) {
 	start := time.Now()
 	var rv atomic.Int32
 	rv.Store(10)
-	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isWatch(r) {
 			emptyList(w)
 			return
@@ -418,7 +374,7 @@ func TestWatchBudgetCountsConsecutiveFailures(t *testing.T) {
 		w.(http.Flusher).Flush()
 		time.Sleep(100 * time.Millisecond)
 		reset(w)
-	}), WithRetry(smallBudget))
+	}), withOptions(WithRetry(smallBudget)))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if took, err := runWatch(ctx, t, c, ""); err != nil {
@@ -435,13 +391,13 @@ func TestWatchBudgetCountsConsecutiveFailures(t *testing.T) {
 func TestWatchContextEndsWhileFailing(t *testing.T) {
 	testcluster.NoLeak(t)
 	var buf testcluster.SyncBuffer
-	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isWatch(r) {
 			emptyList(w)
 			return
 		}
 		reset(w)
-	}), WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	}), withOptions(WithLogger(slog.New(slog.NewTextHandler(&buf, nil)))))
 	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
 	defer cancel()
 	if took, err := runWatch(ctx, t, c, ""); err != nil {

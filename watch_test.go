@@ -18,7 +18,7 @@ func TestWatchRetriesABrokenRelist(t *testing.T) {
 	item := func(name, rv string) string {
 		return fmt.Sprintf(`{"metadata":{"name":%q,"namespace":"ns","resourceVersion":%q}}`, name, rv)
 	}
-	c, _ := testClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	_, c := newTestServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if r.URL.Query().Get("watch") != "true" {
 			switch lists.Add(1) {
