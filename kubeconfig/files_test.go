@@ -318,6 +318,16 @@ func TestFilesUnset(t *testing.T) {
 	if cfg.User("u") == nil || cfg.User("u").AuthInfo.Token != "" || cfg.Context("b").Context.Cluster != "" {
 		t.Errorf("after removing the token and b's context:\n%s", data)
 	}
+	// An emptied block mapping is written {} in its place.
+	if err := (Files{path}).Set("/preferences/colors", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := (Files{path}).Unset("/preferences/colors"); err != nil {
+		t.Fatal(err)
+	}
+	if data, _, _ := readBack(t, path); !strings.Contains(data, "\npreferences: {}\n") {
+		t.Errorf("after emptying preferences:\n%s", data)
+	}
 	// The last item of a list.
 	for range 2 {
 		if err := (Files{path}).Unset("/contexts/0"); err != nil {

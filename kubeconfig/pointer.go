@@ -207,6 +207,7 @@ func (e *editor) unsetPointer(toks []string) error {
 		return errors.New("cannot unset the whole document: the pointer must name a value inside it")
 	}
 	node := e.body()
+	var holder func(ast.Node) error // replaces node where it stands
 	for i, tok := range toks {
 		container, err := containerAt(node, toks[:i])
 		if err != nil {
@@ -216,38 +217,50 @@ func (e *editor) unsetPointer(toks []string) error {
 			// A scalar in the way: there is nothing to remove.
 			return notFoundf("nothing at %s: %s is %s", pointerOf(toks[:i+1]), pointerOf(toks[:i]), nodeKind(node))
 		}
-		var next ast.Node
+		last := i == len(toks)-1
 		switch c := container.(type) {
 		case *ast.MappingNode:
 			j := mappingIndex(c, tok)
 			if j < 0 {
 				return notFoundf("nothing at %s", pointerOf(toks[:i+1]))
 			}
-			if i == len(toks)-1 {
-				c.Values = append(c.Values[:j], c.Values[j+1:]...)
-				if len(c.Values) == 0 {
-					c.SetIsFlowStyle(true) // an empty block mapping would print as a bare {} line
-				}
+			if !last {
+				node, holder = c.Values[j].Value, c.Values[j].Replace
+				continue
+			}
+			c.Values = append(c.Values[:j], c.Values[j+1:]...)
+			if len(c.Values) > 0 {
 				break
 			}
-			next = c.Values[j].Value
+			// An emptied block mapping prints badly: write {} in its place
+			// (keeping it, with its anchor or tag, if it has one).
+			c.SetIsFlowStyle(true)
+			if holder != nil && node == ast.Node(c) {
+				empty, err := toNode(map[string]any{}, true)
+				if err == nil {
+					err = holder(empty)
+				}
+				if err != nil {
+					return err
+				}
+			}
 		case *ast.SequenceNode:
 			idx, err := listIndex(toks, i, len(c.Values), false)
 			if err != nil {
 				return err
 			}
-			if i == len(toks)-1 {
-				if len(c.ValueHeadComments) == len(c.Values) {
-					c.ValueHeadComments = append(c.ValueHeadComments[:idx], c.ValueHeadComments[idx+1:]...)
-				}
-				c.Values = append(c.Values[:idx], c.Values[idx+1:]...)
-				// The items after it move up: check the list's length.
-				e.expect = append(e.expect, expectation{toks: toks[:i], length: len(c.Values)})
-				return nil
+			if !last {
+				node, holder = c.Values[idx], func(n ast.Node) error { return c.Replace(idx, n) }
+				continue
 			}
-			next = c.Values[idx]
+			if len(c.ValueHeadComments) == len(c.Values) {
+				c.ValueHeadComments = append(c.ValueHeadComments[:idx], c.ValueHeadComments[idx+1:]...)
+			}
+			c.Values = append(c.Values[:idx], c.Values[idx+1:]...)
+			// The items after it move up: check the list's length.
+			e.expect = append(e.expect, expectation{toks: toks[:i], length: len(c.Values)})
+			return nil
 		}
-		node = next
 	}
 	e.expect = append(e.expect, expectation{toks: toks, unset: true, length: -1})
 	return nil
