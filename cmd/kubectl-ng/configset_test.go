@@ -91,10 +91,7 @@ func TestGoldenConfigSet(t *testing.T) {
 // file's content as kubectl config view --raw reads it.
 func TestConfigSetMatchesKubectl(t *testing.T) {
 	t.Parallel()
-	kc, err := exec.LookPath("kubectl")
-	if err != nil {
-		t.Skip("kubectl is not on PATH")
-	}
+	kc := kubectlPath(t)
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -197,6 +194,16 @@ contexts:
 			}
 		})
 	}
+}
+
+// kubectlPath is kubectl's path; the test is skipped without it.
+func kubectlPath(t *testing.T) string {
+	t.Helper()
+	kc, err := exec.LookPath("kubectl")
+	if err != nil {
+		t.Skip("kubectl is not on PATH")
+	}
+	return kc
 }
 
 // writeConfigs writes the kubeconfig files of srcs into a directory of
