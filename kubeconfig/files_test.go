@@ -480,3 +480,48 @@ func TestFilesSetAnchors(t *testing.T) {
 		t.Errorf("edit through an alias: %v", err)
 	}
 }
+
+// TestFilesSetLayout checks the text of edits that put a mapping or a list
+// where there was null or a scalar, or add to a flow mapping.
+func TestFilesSetLayout(t *testing.T) {
+	path := writeTemp(t, `# top
+contexts:
+- name: a
+  context:
+- name: b # bee
+  context: {cluster: c}
+clusters:
+note: none
+`, 0o600)
+	files := Files{path}
+	for _, e := range []struct {
+		pointer string
+		value   any
+	}{
+		{"/contexts/0/context/namespace", "ns"},
+		{"/contexts/1/context/user", "u"},
+		{"/clusters/-", map[string]any{"name": "c", "cluster": map[string]any{"server": "https://c"}}},
+		{"/note", map[string]any{"colors": true}},
+	} {
+		if err := files.Set(e.pointer, e.value); err != nil {
+			t.Fatalf("Set(%s): %v", e.pointer, err)
+		}
+	}
+	want := `# top
+contexts:
+- name: a
+  context:
+    namespace: ns
+- name: b # bee
+  context: {cluster: c, user: u}
+clusters:
+  - cluster:
+      server: https://c
+    name: c
+note:
+  colors: true
+`
+	if data, _, _ := readBack(t, path); data != want {
+		t.Errorf("got:\n%s\nwant:\n%s", data, want)
+	}
+}

@@ -175,9 +175,9 @@ func (e *editor) setPointer(toks []string, v any) error {
 			case mv == nil:
 				return addTo(c, tok, nestUnder(at[i+1:], v))
 			case last:
-				return replaceIn(c.IsFlowStyle, mv.Value, v, mv.Replace)
+				return replaceIn(c.IsFlowStyle, mv.Value, v, childIndent(mv.Key), mv.Replace)
 			case isNull(mv.Value):
-				return replaceIn(c.IsFlowStyle, mv.Value, nestUnder(at[i+1:], v), mv.Replace)
+				return replaceIn(c.IsFlowStyle, mv.Value, nestUnder(at[i+1:], v), childIndent(mv.Key), mv.Replace)
 			}
 			node = mv.Value
 		case *ast.SequenceNode:
@@ -190,9 +190,9 @@ func (e *editor) setPointer(toks []string, v any) error {
 				at[i] = strconv.Itoa(idx)
 				return addTo(c, "", nestUnder(at[i+1:], v))
 			case last:
-				return replaceIn(c.IsFlowStyle, c.Values[idx], v, func(n ast.Node) error { return c.Replace(idx, n) })
+				return replaceIn(c.IsFlowStyle, c.Values[idx], v, childIndent(c), func(n ast.Node) error { return c.Replace(idx, n) })
 			case isNull(c.Values[idx]):
-				return replaceIn(c.IsFlowStyle, c.Values[idx], nestUnder(at[i+1:], v), func(n ast.Node) error { return c.Replace(idx, n) })
+				return replaceIn(c.IsFlowStyle, c.Values[idx], nestUnder(at[i+1:], v), childIndent(c), func(n ast.Node) error { return c.Replace(idx, n) })
 			}
 			node = c.Values[idx]
 		}
@@ -351,8 +351,9 @@ func toNode(v any, flow bool) (ast.Node, error) {
 }
 
 // replaceIn replaces old with v through replace, keeping old's line
-// comment when both are scalars.
-func replaceIn(flow bool, old ast.Node, v any, replace func(ast.Node) error) error {
+// comment when both are scalars. A block mapping or list put in its place
+// starts at column indent, on the lines below.
+func replaceIn(flow bool, old ast.Node, v any, indent int, replace func(ast.Node) error) error {
 	n, err := toNode(v, flow)
 	if err != nil {
 		return err
@@ -360,7 +361,22 @@ func replaceIn(flow bool, old ast.Node, v any, replace func(ast.Node) error) err
 	if c := old.GetComment(); c != nil && isScalar(n) && isScalar(old) {
 		_ = n.SetComment(c)
 	}
-	return replace(n)
+	if err := replace(n); err != nil {
+		return err
+	}
+	if tk := n.GetToken(); !isScalar(n) && !flow && tk != nil && tk.Position != nil {
+		n.AddColumn(indent - tk.Position.Column)
+	}
+	return nil
+}
+
+// childIndent is the column of a block value under a node at the token
+// tk: two more.
+func childIndent(n ast.Node) int {
+	if tk := n.GetToken(); tk != nil && tk.Position != nil {
+		return tk.Position.Column + 2
+	}
+	return 3
 }
 
 func isScalar(n ast.Node) bool {
