@@ -30,9 +30,14 @@ import (
 //   - merging follows kubectl: current-context comes from the first file
 //     that sets it (kr8s reads only the first file's), and preferences
 //     likewise;
-//   - Set writes to the default file above (kr8s: the first file given,
-//     even if it does not exist), and it replaces a list item rather than
-//     inserting before it (kr8s applies a JSON Patch "add");
+//   - Get's merged document keeps the top-level fields kr8s does not know
+//     (from the first file that has each); kr8s's get(path=...) JSONPath
+//     queries are left to the caller (package jsonpath can run them on
+//     Get("")'s result);
+//   - Set replaces a list item rather than inserting before it, and creates
+//     missing containers on the way (kr8s applies a JSON Patch "add",
+//     which does neither); with no file it creates the last one listed
+//     (kr8s fails);
 //   - Unset reports [ErrNotFound] when no file has the value (kr8s ignores
 //     every failure);
 //   - RenameContext refuses a new name that any file already uses, as
