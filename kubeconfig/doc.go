@@ -5,10 +5,18 @@
 // The package never touches the network. Loading and resolving never write
 // files: certificate and token files named by a kubeconfig are read into
 // memory by [Config.Resolve], which returns everything a client needs to
-// connect. Only the edit functions write, and only the file they are given:
-// [SetCurrentContext], [RenameContext], [SetContextNamespace] and
+// connect. Only the edit functions write, and only the files they are
+// given: [SetCurrentContext], [RenameContext], [SetContextNamespace] and
 // [WriteFile] change one kubeconfig in place, keeping its comments and
 // layout, and replace it atomically (a new file is made 0600).
+//
+// [Files], a list of kubeconfig files such as $KUBECONFIG names, is kr8s's
+// KubeConfigSet: it reads a value of the merged files by JSON pointer
+// ([Files.Get], e.g. "/clusters/0/cluster/server"), sets and unsets values
+// by pointer ([Files.Set], [Files.Unset]), switches the context or its
+// namespace ([Files.UseContext], [Files.UseNamespace]), renames a context
+// ([Files.RenameContext]) and says which file defines an entry
+// ([Files.Locate]), each edit made in the file that kubectl would change.
 //
 // The usual way in is:
 //

@@ -118,3 +118,93 @@ func ExampleLoadDefault() {
 	}
 	fmt.Println("connecting to", r.Server)
 }
+
+func ExampleFiles_Get() {
+	dir := writeExample()
+	defer os.RemoveAll(dir)
+	files := kubeconfig.Files{filepath.Join(dir, "config"), filepath.Join(dir, "dev.yaml")}
+
+	// A JSON pointer into the merged files: dev.yaml's "prod" cluster is
+	// shadowed, so its "dev" cluster comes second.
+	for _, p := range []string{"/current-context", "/clusters/1/cluster/server"} {
+		v, err := files.Get(p)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(p, v)
+	}
+	// One file on its own.
+	v, err := kubeconfig.Files{filepath.Join(dir, "dev.yaml")}.Get("/clusters/0/cluster/server")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(v)
+	_, err = files.Get("/clusters/5")
+	fmt.Println(errors.Is(err, kubeconfig.ErrNotFound))
+	// Output:
+	// /current-context prod
+	// /clusters/1/cluster/server https://dev.example
+	// https://ignored.example
+	// true
+}
+
+func ExampleFiles_Set() {
+	dir := writeExample()
+	defer os.RemoveAll(dir)
+	files := kubeconfig.Files{filepath.Join(dir, "config"), filepath.Join(dir, "dev.yaml")}
+
+	// Change the dev cluster where it is defined, keeping the file's
+	// comments and layout.
+	path, ptr, err := files.Locate("clusters", "dev")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := (kubeconfig.Files{path}).Set(ptr+"/cluster/server", "https://dev2.example"); err != nil {
+		log.Fatal(err)
+	}
+	// Add a cluster: new values go to the first file.
+	if err := files.Set("/clusters/-", map[string]any{
+		"name":    "staging",
+		"cluster": map[string]any{"server": "https://staging.example"},
+	}); err != nil {
+		log.Fatal(err)
+	}
+	cfg, err := files.Load()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range cfg.Clusters {
+		fmt.Println(c.Name, c.Cluster.Server, filepath.Base(c.Source))
+	}
+	// Output:
+	// prod https://prod.example:6443 config
+	// staging https://staging.example config
+	// dev https://dev2.example dev.yaml
+}
+
+func ExampleFiles_RenameContext() {
+	dir := writeExample()
+	defer os.RemoveAll(dir)
+	files := kubeconfig.Files{filepath.Join(dir, "config"), filepath.Join(dir, "dev.yaml")}
+
+	if err := files.UseContext("dev"); err != nil {
+		log.Fatal(err)
+	}
+	if err := files.RenameContext("dev", "team-a"); err != nil {
+		log.Fatal(err)
+	}
+	if err := files.UseNamespace("web"); err != nil {
+		log.Fatal(err)
+	}
+	path, _, err := files.Locate("contexts", "team-a")
+	if err != nil {
+		log.Fatal(err)
+	}
+	cfg, err := files.Load()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(cfg.CurrentContext, cfg.Context("team-a").Context.Namespace, filepath.Base(path))
+	// Output:
+	// team-a web dev.yaml
+}

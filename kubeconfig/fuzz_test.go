@@ -63,3 +63,26 @@ func markerInSecret(cfg *Config) bool {
 	}
 	return false
 }
+
+// FuzzPointer runs Get, Set and Unset with any pointer on a file holding a
+// secret: none may panic, every edit must leave a file that parses, and no
+// error may contain the secret.
+func FuzzPointer(f *testing.F) {
+	for _, p := range []string{"/users/0/user/token", "/users/0/user/token/x", "/clusters/-", "/a~1b/~0/-", "/contexts/01", ""} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, pointer string) {
+		path := writeTemp(t, "users:\n- name: u\n  user: {token: "+fuzzMarker+"}\ncontexts: []\n", 0o600)
+		files := Files{path}
+		_, err := files.Get(pointer)
+		errs := []error{err, files.Set(pointer, "v"), files.Unset(pointer)}
+		for _, err := range errs {
+			if err != nil && strings.Contains(err.Error(), fuzzMarker) {
+				t.Fatalf("error contains the secret: %v", err)
+			}
+		}
+		if _, err := LoadFile(path); err != nil {
+			t.Fatalf("the edited file does not load: %v", err)
+		}
+	})
+}

@@ -17,16 +17,22 @@ const EnvVar = "KUBECONFIG"
 // that matches errors.Is(err, fs.ErrNotExist). Entries record the file's
 // absolute path as their Source.
 func LoadFile(path string) (*Config, error) {
+	cfg, _, err := loadFile(path)
+	return cfg, err
+}
+
+// loadFile is LoadFile that also returns the decoded document.
+func loadFile(path string) (*Config, any, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, fmt.Errorf("kubeconfig %s: %w", path, err)
+		return nil, nil, fmt.Errorf("kubeconfig %s: %w", path, err)
 	}
 	data, err := readLimited(abs)
 	if err != nil {
 		// The *PathError already names the file.
-		return nil, fmt.Errorf("kubeconfig: %w", err)
+		return nil, nil, fmt.Errorf("kubeconfig: %w", err)
 	}
-	return Parse(data, abs)
+	return parse(data, abs)
 }
 
 // Load reads the given kubeconfig files and merges them with kubectl's rules
@@ -52,7 +58,7 @@ func Load(paths ...string) (*Config, error) {
 // context is set (errors.Is(err, ErrNoContext)); a client may then try
 // [InCluster].
 func LoadDefault() (*Config, error) {
-	return load(DefaultPaths(), true)
+	return Files(DefaultPaths()).Load()
 }
 
 // DefaultPaths returns the kubeconfig files kubectl would read: the entries
@@ -71,10 +77,32 @@ func DefaultPaths() []string {
 }
 
 func load(paths []string, skipMissing bool) (*Config, error) {
+	files, err := loadAll(paths, skipMissing)
+	if err != nil {
+		return nil, err
+	}
+	configs := make([]*Config, len(files))
+	for i, f := range files {
+		configs[i] = f.cfg
+	}
+	return Merge(configs...), nil
+}
+
+// loaded is one file read by loadAll.
+type loaded struct {
+	path string // absolute
+	cfg  *Config
+	doc  any // as decoded by parse, for rawDocument
+}
+
+// loadAll reads and parses the files of paths, in order, each once (by
+// absolute path), skipping empty paths and, with skipMissing, files that do
+// not exist. Errors of all broken files are joined.
+func loadAll(paths []string, skipMissing bool) ([]loaded, error) {
 	var (
-		configs []*Config
-		errs    []error
-		seen    = map[string]bool{}
+		out  []loaded
+		errs []error
+		seen = map[string]bool{}
 	)
 	for _, p := range paths {
 		if p == "" {
@@ -89,7 +117,7 @@ func load(paths []string, skipMissing bool) (*Config, error) {
 			continue
 		}
 		seen[abs] = true
-		cfg, err := LoadFile(abs)
+		cfg, doc, err := loadFile(abs)
 		if err != nil {
 			if skipMissing && errors.Is(err, fs.ErrNotExist) {
 				continue
@@ -97,12 +125,12 @@ func load(paths []string, skipMissing bool) (*Config, error) {
 			errs = append(errs, err)
 			continue
 		}
-		configs = append(configs, cfg)
+		out = append(out, loaded{path: abs, cfg: cfg, doc: doc})
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	return Merge(configs...), nil
+	return out, nil
 }
 
 // Merge combines configs with the rules of [Load]: for each name, the first

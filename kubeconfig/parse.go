@@ -35,25 +35,50 @@ const (
 //
 // Where kubectl reads YAML 1.1, Parse reads YAML 1.2: unquoted y, yes, on
 // (and n, no, off) are strings, which Parse accepts for boolean fields.
-func Parse(data []byte, source string) (cfg *Config, err error) {
+func Parse(data []byte, source string) (*Config, error) {
+	cfg, _, err := parse(data, source)
+	return cfg, err
+}
+
+// parse is Parse that also returns the document as go-yaml decoded it, for
+// reading by JSON pointer (see rawDocument).
+func parse(data []byte, source string) (cfg *Config, doc any, err error) {
 	defer func() {
 		// go-yaml is third-party code fed with untrusted input: never let a
 		// bug there crash the caller.
 		if r := recover(); r != nil {
-			cfg, err = nil, fmt.Errorf("%s: invalid YAML", errPrefix(source))
+			cfg, doc, err = nil, nil, fmt.Errorf("%s: invalid YAML", errPrefix(source))
 		}
 	}()
-	var doc any
 	if err := yaml.UnmarshalWithOptions(data, &doc, yaml.AllowDuplicateMapKey()); err != nil {
-		return nil, yamlError(source, err)
+		return nil, nil, yamlError(source, err)
 	}
 	d := &decoder{source: source}
 	cfg = d.config(doc)
 	if d.err != nil {
-		return nil, d.err
+		return nil, nil, d.err
 	}
 	cfg.Sources = []string{source}
-	return cfg, nil
+	return cfg, doc, nil
+}
+
+// maxDocumentNodes bounds the values rawDocument copies: a file has at
+// most maxFileSize bytes, but YAML aliases can repeat a value many times.
+const maxDocumentNodes = 1 << 20
+
+// rawDocument copies a document decoded by parse into JSON-compatible
+// values (see [NamedExtension]), bounding its size. A document that is not
+// a mapping (an empty file) is an empty mapping.
+func rawDocument(doc any, source string) (map[string]any, error) {
+	d := &decoder{source: source, limit: maxDocumentNodes}
+	m, _ := d.copyValue(doc, "(top level)", 0).(map[string]any)
+	if d.err != nil {
+		return nil, d.err
+	}
+	if m == nil {
+		m = map[string]any{}
+	}
+	return m, nil
 }
 
 func errPrefix(source string) string {
@@ -90,6 +115,7 @@ type decoder struct {
 	source string
 	err    error
 	nodes  int
+	limit  int // of nodes for copyValue; 0 is maxExtensionNodes
 }
 
 func (d *decoder) fail(path, format string, args ...any) {
@@ -428,7 +454,11 @@ func (d *decoder) copyValue(v any, path string, depth int) any {
 		return nil
 	}
 	d.nodes++
-	if d.nodes > maxExtensionNodes || depth > maxExtensionDepth {
+	limit := d.limit
+	if limit == 0 {
+		limit = maxExtensionNodes
+	}
+	if d.nodes > limit || depth > maxExtensionDepth {
 		d.fail(path, "value too large")
 		return nil
 	}

@@ -7,30 +7,26 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 )
 
-// Writing: the functions below change one kubeconfig file in place. They edit
-// the file's YAML syntax tree rather than re-encoding a Config, so comments,
-// key order, flow style and fields kr8s does not know survive the edit (a
-// comment on a value that is replaced may be lost). Every edit is checked by
-// parsing the result before it is written, and the file is replaced
-// atomically: a reader sees the old file or the new one, never half of
-// either. The file keeps its permissions; a new file is made 0600.
+// Writing: the functions below, and the methods of Files, change kubeconfig
+// files in place. They edit a file's YAML syntax tree at a JSON pointer
+// (pointer.go) rather than re-encoding a Config, so comments, key order,
+// flow style and fields kr8s does not know survive the edit (a comment on a
+// value that is replaced by a mapping or a list, or removed, is lost). Every
+// edit is checked before it is written: the result must parse, and read at
+// each pointer edited what the edit meant. The file is replaced atomically:
+// a reader sees the old file or the new one, never half of either. The file
+// keeps its permissions; a new file is made 0600.
 
 // SetCurrentContext sets the current-context of the kubeconfig file at path,
 // creating the file if it does not exist. It does not check that the context
 // exists.
 func SetCurrentContext(path, name string) error {
 	return editFile(path, func(e *editor) error {
-		return e.set("$", "current-context", name)
-	}, func(c *Config) error {
-		if c.CurrentContext != name {
-			return errors.New("current-context did not change")
-		}
-		return nil
+		return e.setPointer([]string{"current-context"}, name)
 	})
 }
 
@@ -44,21 +40,16 @@ func RenameContext(path, from, to string) error {
 	return editFile(path, func(e *editor) error {
 		i := e.contextIndex(from)
 		if i < 0 {
-			return fmt.Errorf("cannot rename the context %q, it's not in %s", from, path)
+			return notFoundf("cannot rename the context %q, it's not in %s", from, path)
 		}
 		if e.contextIndex(to) >= 0 {
 			return fmt.Errorf("cannot rename the context %q, the context %q already exists in %s", from, to, path)
 		}
-		if err := e.set(fmt.Sprintf("$.contexts[%d]", i), "name", to); err != nil {
+		if err := e.setPointer([]string{"contexts", strconv.Itoa(i), "name"}, to); err != nil {
 			return err
 		}
 		if e.cfg.CurrentContext == from {
-			return e.set("$", "current-context", to)
-		}
-		return nil
-	}, func(c *Config) error {
-		if c.Context(to) == nil || c.Context(from) != nil {
-			return errors.New("the context was not renamed")
+			return e.setPointer([]string{"current-context"}, to)
 		}
 		return nil
 	})
@@ -70,18 +61,9 @@ func SetContextNamespace(path, context, namespace string) error {
 	return editFile(path, func(e *editor) error {
 		i := e.contextIndex(context)
 		if i < 0 {
-			return fmt.Errorf("no context exists with the name: %q in %s", context, path)
+			return notFoundf("no context exists with the name: %q in %s", context, path)
 		}
-		ctx := fmt.Sprintf("$.contexts[%d]", i)
-		if !e.has(ctx + ".context") {
-			return e.merge(ctx, map[string]any{"context": map[string]any{"namespace": namespace}})
-		}
-		return e.set(ctx+".context", "namespace", namespace)
-	}, func(c *Config) error {
-		if nc := c.Context(context); nc == nil || nc.Context.Namespace != namespace {
-			return errors.New("the namespace did not change")
-		}
-		return nil
+		return e.setPointer([]string{"contexts", strconv.Itoa(i), "context", "namespace"}, namespace)
 	})
 }
 
@@ -121,15 +103,19 @@ func WriteFile(path string, data []byte) error {
 	return os.Rename(tmp, path)
 }
 
-// editor holds one file's syntax tree and its decoded form.
+// editor holds one file's syntax tree and its decoded form, and what its
+// edits should leave at the pointers they changed (see pointer.go).
 type editor struct {
-	file *ast.File
-	cfg  *Config
+	file   *ast.File
+	cfg    *Config
+	expect []expectation
 }
 
 // editFile reads path (an empty config if it does not exist), runs edit on
-// its syntax tree, checks the result with check and writes it back.
-func editFile(path string, edit func(*editor) error, check func(*Config) error) (err error) {
+// its syntax tree and writes the result back once it parses and reads, at
+// each pointer edited, what the edit meant. An error from edit is returned
+// as it is, and nothing is written.
+func editFile(path string, edit func(*editor) error) (err error) {
 	defer func() {
 		// Never let a bug in the third-party YAML code crash the caller.
 		if r := recover(); r != nil {
@@ -161,9 +147,7 @@ func editFile(path string, edit func(*editor) error, check func(*Config) error) 
 		}
 	}
 	if _, ok := file.Docs[0].Body.(*ast.MappingNode); !ok {
-		if _, ok := file.Docs[0].Body.(*ast.MappingValueNode); !ok {
-			return fmt.Errorf("kubeconfig %s: the document is not a mapping", path)
-		}
+		return fmt.Errorf("kubeconfig %s: the document is not a mapping", path)
 	}
 	e := &editor{file: file, cfg: cfg}
 	if err := edit(e); err != nil {
@@ -173,11 +157,15 @@ func editFile(path string, edit func(*editor) error, check func(*Config) error) 
 	if len(out) > 0 && out[len(out)-1] != '\n' {
 		out = append(out, '\n')
 	}
-	after, err := Parse(out, path)
+	_, doc, err := parse(out, path)
 	if err != nil {
 		return fmt.Errorf("refusing to write %s: the edited file would not parse: %w", path, err)
 	}
-	if err := check(after); err != nil {
+	raw, err := rawDocument(doc, path)
+	if err == nil {
+		err = checkExpectations(raw, e.expect)
+	}
+	if err != nil {
 		return fmt.Errorf("refusing to write %s: %w", path, err)
 	}
 	return WriteFile(path, out)
@@ -192,60 +180,4 @@ func (e *editor) contextIndex(name string) int {
 		}
 	}
 	return -1
-}
-
-// has reports whether the path selects a node.
-func (e *editor) has(path string) bool {
-	p, err := yaml.PathString(path)
-	if err != nil {
-		return false
-	}
-	n, err := p.FilterFile(e.file)
-	return err == nil && n != nil
-}
-
-// set sets key to the string value in the mapping at path, replacing the
-// value in place (keeping its comment) or adding the key.
-func (e *editor) set(path, key, value string) error {
-	full := path + "." + key
-	if !isPlainKey(key) {
-		full = path + "." + strconv.Quote(key)
-	}
-	p, err := yaml.PathString(full)
-	if err != nil {
-		return err
-	}
-	if old, err := p.FilterFile(e.file); err == nil && old != nil {
-		n, err := yaml.ValueToNode(value)
-		if err != nil {
-			return err
-		}
-		if c := old.GetComment(); c != nil {
-			_ = n.SetComment(c)
-		}
-		return p.ReplaceWithNode(e.file, n)
-	}
-	return e.merge(path, map[string]any{key: value})
-}
-
-// merge merges the mapping m into the mapping at path.
-func (e *editor) merge(path string, m map[string]any) error {
-	p, err := yaml.PathString(path)
-	if err != nil {
-		return err
-	}
-	n, err := yaml.ValueToNode(m)
-	if err != nil {
-		return err
-	}
-	return p.MergeFromNode(e.file, n)
-}
-
-func isPlainKey(k string) bool {
-	for _, r := range k {
-		if !(r == '-' || r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return k != ""
 }

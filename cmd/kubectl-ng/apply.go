@@ -43,7 +43,7 @@ func (a *app) load(ctx context.Context, f fileFlags) ([]*kr8s.Object, error) {
 		objs = append(objs, got...)
 	}
 	if len(objs) == 0 {
-		return nil, errors.New("no objects passed to apply")
+		return nil, fmt.Errorf("no objects passed to %s", f.verb)
 	}
 	for _, o := range objs {
 		if err := a.checkNamespace(o); err != nil {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/kr8s-go/kr8s/kubeconfig"
 	"github.com/spf13/cobra"
@@ -21,11 +19,13 @@ the file's mode (0600 for a new file) and keep its comments where possible.`,
   kubectl-ng config get-contexts
   kubectl-ng config use-context prod
   kubectl-ng config set-context --current --namespace=web
+  kubectl-ng config set clusters.prod.server https://1.2.3.4:6443
   kubectl-ng config view --minify`,
 	}
 	cmd.AddCommand(
-		a.currentContextCmd(), a.getContextsCmd(), a.useContextCmd(),
-		a.renameContextCmd(), a.setContextCmd(), a.viewConfigCmd(),
+		a.currentContextCmd(), a.getContextsCmd(), a.getNamesCmd("clusters"), a.getNamesCmd("users"),
+		a.useContextCmd(), a.renameContextCmd(), a.setContextCmd(),
+		a.configSetCmd(), a.configUnsetCmd(), a.viewConfigCmd(),
 	)
 	return cmd
 }
@@ -73,16 +73,10 @@ func (a *app) useContextCmd() *cobra.Command {
 	}
 }
 
-// run makes args[0] the current context.
+// run makes args[0] the current context, in the first kubeconfig file
+// that exists, as kubectl does.
 func (o *useContextOptions) run(_ context.Context, args []string) error {
-	cfg, err := o.loadConfig()
-	if err != nil {
-		return err
-	}
-	if cfg.Context(args[0]) == nil {
-		return fmt.Errorf("no context exists with the name: %q", args[0])
-	}
-	if err := kubeconfig.SetCurrentContext(o.configDest(cfg), args[0]); err != nil {
+	if err := o.kubeconfigFiles().UseContext(args[0]); err != nil {
 		return err
 	}
 	fmt.Fprintf(o.stdout, "Switched to context %q.\n", args[0])
@@ -158,25 +152,4 @@ func (a *app) loadConfig() (*kubeconfig.Config, error) {
 		return kubeconfig.LoadFile(a.kubeconfig)
 	}
 	return kubeconfig.LoadDefault()
-}
-
-// configDest is the file that a change of current-context goes to, as in
-// kubectl: --kubeconfig, else the first file that sets current-context,
-// else the first file.
-func (a *app) configDest(cfg *kubeconfig.Config) string {
-	if a.kubeconfig != "" {
-		return a.kubeconfig
-	}
-	for _, src := range cfg.Sources {
-		if c, err := kubeconfig.LoadFile(src); err == nil && c.CurrentContext != "" {
-			return src
-		}
-	}
-	if len(cfg.Sources) > 0 {
-		return cfg.Sources[0]
-	}
-	if paths := kubeconfig.DefaultPaths(); len(paths) > 0 {
-		return paths[0]
-	}
-	return filepath.Join(os.Getenv("HOME"), ".kube", "config")
 }

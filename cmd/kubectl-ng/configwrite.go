@@ -27,20 +27,10 @@ func (a *app) renameContextCmd() *cobra.Command {
 	}
 }
 
-// run renames context args[0] to args[1], in the file that defines it.
+// run renames context args[0] to args[1], in the file that defines it;
+// current-context follows it.
 func (o *renameContextOptions) run(_ context.Context, args []string) error {
-	cfg, err := o.loadConfig()
-	if err != nil {
-		return err
-	}
-	nc := cfg.Context(args[0])
-	if nc == nil {
-		return fmt.Errorf("cannot rename the context %q, it's not in %s", args[0], strings.Join(cfg.Sources, ":"))
-	}
-	if cfg.Context(args[1]) != nil {
-		return fmt.Errorf("cannot rename the context %q, the context %q already exists", args[0], args[1])
-	}
-	if err := kubeconfig.RenameContext(nc.Source, args[0], args[1]); err != nil {
+	if err := o.kubeconfigFiles().RenameContext(args[0], args[1]); err != nil {
 		return err
 	}
 	fmt.Fprintf(o.stdout, "Context %q renamed to %q.\n", args[0], args[1])

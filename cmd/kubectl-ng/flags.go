@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/kr8s-go/kr8s"
@@ -71,11 +72,13 @@ func (s *selectionFlags) namespace(c *kr8s.Client) string {
 type fileFlags struct {
 	filenames []string
 	recursive bool
+	verb      string // the command, for messages: "apply"
 }
 
 // addTo declares -f and -R on cmd; verb is what the command does to the
-// objects in the files.
+// objects in the files ("apply", "wait for"), its first word the command.
 func (f *fileFlags) addTo(cmd *cobra.Command, verb string) {
+	f.verb, _, _ = strings.Cut(verb, " ")
 	cmd.Flags().StringSliceVarP(&f.filenames, "filename", "f", nil, "files or directories that contain the objects to "+verb+"; - reads stdin")
 	cmd.Flags().BoolVarP(&f.recursive, "recursive", "R", false, "read directories under -f recursively")
 }

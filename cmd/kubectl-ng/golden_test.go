@@ -611,7 +611,7 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	walk((&app{}).rootCmd())
-	if seen < 33 { // root, 20 commands, 6 config subcommands, help, completion and its 4 shells
+	if seen < 37 { // root, 20 commands, 10 config subcommands, help, completion and its 4 shells
 		t.Errorf("walked %d commands, want every one", seen)
 	}
 }

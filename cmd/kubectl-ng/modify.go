@@ -203,6 +203,7 @@ func (o *metaOptions) change(ctx context.Context, obj *kr8s.Object, set map[stri
 // waitOptions are the flags of wait; run waits for the conditions.
 type waitOptions struct {
 	*app
+	files   fileFlags
 	sel     selectionFlags
 	forCond []string
 	timeout time.Duration
@@ -211,18 +212,21 @@ type waitOptions struct {
 func (a *app) waitCmd() *cobra.Command {
 	o := &waitOptions{app: a}
 	cmd := &cobra.Command{
-		Use:   "wait (TYPE NAME | TYPE/NAME | TYPE -l SELECTOR) --for=CONDITION",
+		Use:   "wait ([-f FILENAME] | TYPE NAME | TYPE/NAME | TYPE -l SELECTOR) --for=CONDITION",
 		Short: "Wait for conditions on resources",
 		Long: `Wait until a condition holds on each resource: --for=condition=NAME[=VALUE],
---for=delete or --for=jsonpath='{PATH}'=VALUE. It watches rather than polls.`,
+--for=delete or --for=jsonpath='{PATH}'=VALUE. It watches rather than polls.
+-f waits for the objects of manifests; selectors pick objects of the given types.`,
 		Example: `  kubectl-ng wait pod/web --for=condition=Ready --timeout=60s
   kubectl-ng wait deploy -l app=web --for=condition=Available
+  kubectl-ng wait -f deploy.yaml --for=condition=Available
+  kubectl-ng wait pods --field-selector=status.phase=Running --for=condition=Ready
   kubectl-ng wait pod/web --for=delete
   kubectl-ng wait pod/web --for=jsonpath='{.status.phase}'=Running`,
-		Args: cobra.MinimumNArgs(1),
 		RunE: runWith(o.run),
 	}
-	o.sel.addTo(cmd, "wait for", bySelector|allObjects|allNamespaces)
+	o.files.addTo(cmd, "wait for")
+	o.sel.addTo(cmd, "wait for", bySelector|byFieldSelector|allObjects|allNamespaces)
 	timeoutFlag(cmd, &o.timeout, 30*time.Second)
 	cmd.Flags().StringArrayVar(&o.forCond, "for", nil, "the condition: delete, condition=NAME[=VALUE] or jsonpath='{PATH}'=VALUE; repeat to wait for any")
 	return cmd
@@ -238,9 +242,18 @@ func (o *waitOptions) run(ctx context.Context, args []string) error {
 	defer cancel()
 	var objs []*kr8s.Object
 	var err error
-	if isDelete {
+	switch {
+	case len(o.files.filenames) > 0 && len(args) > 0:
+		return errors.New("resource/name arguments cannot be provided when a path is specified")
+	case len(o.files.filenames) > 0 && (o.sel.labelSelector != "" || o.sel.fieldSelector != "" || o.sel.all):
+		return usageError{errors.New("selectors and --all pick objects by type: they cannot be used with -f")}
+	case len(o.files.filenames) > 0:
+		objs, err = o.load(tctx, o.files)
+	case len(args) == 0:
+		return errors.New("you must provide one or more resources by argument or filename")
+	case isDelete:
 		objs, err = o.deleteTargets(tctx, args, &o.sel)
-	} else {
+	default:
 		objs, err = o.objects(tctx, args, &o.sel, false)
 	}
 	if err != nil {

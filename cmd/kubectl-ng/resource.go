@@ -156,7 +156,7 @@ func (s *selectionFlags) check(ts []target, listOK bool) error {
 	// The targets of one command line all have names, or none has.
 	named := len(ts[0].names) > 0
 	switch {
-	case named && (s.labelSelector != "" || s.all):
+	case named && (s.labelSelector != "" || s.fieldSelector != "" || s.all):
 		return errors.New("name cannot be provided when a selector or --all is specified")
 	case !named && !listOK && s.labelSelector == "" && s.fieldSelector == "" && !s.all:
 		return errors.New("resource(s) were provided, but no name was specified")
