@@ -1,7 +1,6 @@
 package kubeconfig
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -12,11 +11,6 @@ import (
 // ServiceAccountDir is where Kubernetes mounts a pod's service account
 // credentials.
 const ServiceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount"
-
-// ErrNotInCluster is returned (wrapped) by [InCluster] when
-// KUBERNETES_SERVICE_HOST or KUBERNETES_SERVICE_PORT is not set, i.e. the
-// program is not running in a pod.
-var ErrNotInCluster = errors.New("not running in a cluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be set")
 
 // InCluster builds the configuration of a pod from its service account, like
 // client-go's rest.InClusterConfig: the server is https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT

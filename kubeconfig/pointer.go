@@ -22,11 +22,6 @@ import (
 // found (a string, a mapping...), never the value itself, so reading a
 // token through a pointer cannot put it into an error message.
 
-// ErrNotFound is matched (errors.Is) by the errors for a JSON pointer or a
-// name that selects nothing: a missing key, a list index past the end, or a
-// context, cluster or user that no file defines.
-var ErrNotFound = errors.New("not found")
-
 // notFound is an error with its own wording that matches ErrNotFound.
 type notFound struct{ msg string }
 

@@ -13,11 +13,6 @@ import (
 	"strings"
 )
 
-// ErrNoContext is returned (wrapped) by [Config.Resolve] when no context is
-// given and the config has no current-context, e.g. when no kubeconfig file
-// exists.
-var ErrNoContext = errors.New("no context is set")
-
 // ExecInfoExtension is the name of the cluster extension passed to exec
 // plugins as ExecCluster.Config.
 const ExecInfoExtension = "client.authentication.k8s.io/exec"
