@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"sync/atomic"
 	"time"
@@ -124,7 +125,7 @@ func resolve(o options) (*kubeconfig.Resolved, error) {
 		case o.kubeconfigData != "":
 			cfg, err = kubeconfig.Parse([]byte(o.kubeconfigData), "")
 		case o.kubeconfig != "":
-			cfg, err = kubeconfig.Load(o.kubeconfig)
+			cfg, err = kubeconfig.Load(filepath.SplitList(o.kubeconfig)...)
 		default:
 			cfg, err = kubeconfig.LoadDefault()
 		}

@@ -3,6 +3,8 @@ package kr8s_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -258,5 +260,33 @@ func TestScaleJobsAndNotScalable(t *testing.T) {
 	cm := e.createConfigMap("flat", nil)
 	if err := cm.Scale(e.ctx, 2, nil); !errors.Is(err, kr8s.ErrNotScalable) {
 		t.Fatalf("scale a ConfigMap: %v, want ErrNotScalable", err)
+	}
+}
+
+// TestWithKubeconfigList: WithKubeconfig takes a KUBECONFIG-style list
+// (kr8s's kubeconfig= takes several paths), merged as kubectl merges.
+func TestWithKubeconfigList(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a")
+	b := filepath.Join(dir, "b")
+	if err := os.WriteFile(a, []byte("apiVersion: v1\nkind: Config\ncurrent-context: two\n"+
+		"clusters:\n- name: c\n  cluster: {server: \"https://127.0.0.1:6443\"}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(b, []byte("apiVersion: v1\nkind: Config\n"+
+		"contexts:\n- name: two\n  context: {cluster: c, user: u, namespace: team}\n"+
+		"users:\n- name: u\n  user: {token: secret-token}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := kr8s.NewClient(kr8s.WithKubeconfig(a + string(os.PathListSeparator) + b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Server() != "https://127.0.0.1:6443" || c.Namespace() != "team" {
+		t.Fatalf("server %q namespace %q; want the merge of both files", c.Server(), c.Namespace())
+	}
+	_, err = kr8s.NewClient(kr8s.WithKubeconfig(a + string(os.PathListSeparator) + filepath.Join(dir, "missing")))
+	if err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Fatalf("a missing file in the list: %v, want an error naming it", err)
 	}
 }

@@ -27,7 +27,10 @@ type options struct {
 }
 
 // WithKubeconfig reads the kubeconfig at path (kr8s's kubeconfig=)
-// instead of $KUBECONFIG or ~/.kube/config. A missing file is an error.
+// instead of $KUBECONFIG or ~/.kube/config. path may list several files
+// joined by the OS's list separator (":" on Unix), as KUBECONFIG does; they
+// are merged with kubectl's rules. A missing file is an error (kr8s skips
+// files it cannot read as long as one is left; an error names the file).
 func WithKubeconfig(path string) Option { return func(o *options) { o.kubeconfig = path } }
 
 // WithKubeconfigData uses kubeconfig content held in memory. Relative
