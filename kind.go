@@ -174,7 +174,13 @@ func wrapperOf[T any]() (func(*Object) T, error) {
 	return nil, fmt.Errorf("KindOf[%s]: the type must be *kr8s.Object or a pointer to a struct embedding *kr8s.Object first", t)
 }
 
-// Get returns the named object (kr8s's Kind.get("name")).
+// Get returns the named object (kr8s's Kind.get("name")), with one GET.
+// A missing object is at once an error matching ErrNotFound. kr8s's get
+// instead keeps asking for up to 2 seconds (its timeout=2) with a growing
+// pause; we do not, on purpose: a GET without a resourceVersion is a
+// quorum read from etcd, so an object just created through any API server
+// is found at once, and a program that expects an object to appear later
+// should Watch for it or Wait rather than guess a delay.
 func (k *KindOf[T]) Get(ctx context.Context, name string, o *GetOptions) (T, error) {
 	var zero T
 	wrap, err := k.wrapper()
