@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -314,5 +315,18 @@ func TestGetReadsSmallBodiesSmall(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > 32<<10 {
 		t.Errorf("a Get of a %d-byte pod allocated %d bytes, want under 32 KiB", len(pod), per)
+	}
+}
+
+// TestNotEstablishedIsNotConnected: net/http's HTTP/2 "client conn could
+// not be established" means the request was never written, so even a POST
+// may be sent again; other errors keep their meaning.
+func TestNotEstablishedIsNotConnected(t *testing.T) {
+	err := &url.Error{Op: "Post", URL: "https://127.0.0.1", Err: errors.New("http2: client conn could not be established")}
+	if !notConnected(err) {
+		t.Error("the HTTP/2 not-established error is not treated as not connected")
+	}
+	if notConnected(&url.Error{Op: "Post", URL: "https://127.0.0.1", Err: io.ErrUnexpectedEOF}) {
+		t.Error("an unexpected EOF is treated as not connected")
 	}
 }

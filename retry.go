@@ -70,7 +70,14 @@ func retryableStatus(code int) bool {
 // so that nothing of the request can have been sent.
 func notConnected(err error) bool {
 	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
+	return errors.As(err, &op) && op.Op == "dial" || inChain(err, h2NotEstablished)
+}
+
+// h2NotEstablished reports net/http's HTTP/2 error for a new connection
+// that closed before its first request was written (an unexported error,
+// so matched by its text): nothing reached the server.
+func h2NotEstablished(err error) bool {
+	return err.Error() == "http2: client conn could not be established"
 }
 
 // resetBeforeResponse reports a connection refused or reset, or a closed

@@ -231,16 +231,20 @@ func TestWatchOneObjectAndBreak(t *testing.T) {
 	createConfigMaps(t, c, 2, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	go func() {
-		_ = patchConfigMap(ctx, c, "cm-0000", "x") // not watched
-		_ = patchConfigMap(ctx, c, "cm-0001", "y")
-	}()
 	var evs []string
 	for ev, err := range kr8s.ConfigMaps.Watch(ctx, &kr8s.WatchOptions{API: c, Name: "cm-0001"}) {
 		if err != nil {
 			t.Fatal(err)
 		}
 		evs = append(evs, string(ev.Type)+":"+ev.Object.Name()+":"+ev.Object.Data()["v"])
+		if ev.Type == kr8s.Added {
+			// Change both only now: a change made before the watch's
+			// list would show in the ADDED event instead.
+			go func() {
+				_ = patchConfigMap(ctx, c, "cm-0000", "x") // not watched
+				_ = patchConfigMap(ctx, c, "cm-0001", "y")
+			}()
+		}
 		if ev.Type == kr8s.Modified {
 			break
 		}
