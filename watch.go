@@ -137,16 +137,23 @@ type watcher struct {
 // caller can change: a caller that patches or edits a delivered object
 // does not change what the watch compares the next event with.
 type seenObject struct {
-	rv  string
-	src *rawJSON // text and members only, never decoded here
+	rv      string
+	text    string           // the object's JSON text, shared, never changed
+	members []jsonany.Member // its top-level members, shared likewise
 }
 
 func seen(o *Object) seenObject {
 	s := seenObject{rv: o.resourceVersion()}
 	if o.src != nil {
-		s.src = &rawJSON{text: o.src.text, members: o.src.members}
+		s.text, s.members = o.src.text, o.src.members
 	}
 	return s
+}
+
+// object builds a fresh Object from what was remembered, with nothing
+// decoded, so it shares no maps with the object delivered before.
+func (s seenObject) object(c *Client, k *Kind) *Object {
+	return &Object{api: c, kind: k, src: &rawJSON{text: s.text, members: s.members}}
 }
 
 func objectKey(o *Object) string { return o.Namespace() + "/" + o.Name() }
@@ -402,7 +409,7 @@ func (w *watcher) relist(ctx context.Context, gone bool, yield func(EventType, *
 	for key, last := range w.known {
 		if !listed[key] {
 			delete(w.known, key)
-			if !yield(Deleted, &Object{api: w.c, kind: w.k, src: last.src}) {
+			if !yield(Deleted, last.object(w.c, w.k)) {
 				return false, nil
 			}
 		}
