@@ -3,6 +3,7 @@ package kubeconfig
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -313,7 +314,7 @@ func mergeDocuments(docs []map[string]any) map[string]any {
 	out := map[string]any{}
 	seen := map[string]map[string]bool{}
 	for _, doc := range docs {
-		for _, k := range sortedKeys(doc) {
+		for _, k := range slices.Sorted(maps.Keys(doc)) {
 			v := doc[k]
 			switch k {
 			case "clusters", "users", "contexts", "extensions":

@@ -4,9 +4,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -283,19 +284,10 @@ func (d *decoder) stringsMap(m map[string]any, key, path string) map[string][]st
 		return nil
 	}
 	out := make(map[string][]string, len(mm))
-	for _, k := range sortedKeys(mm) {
+	for _, k := range slices.Sorted(maps.Keys(mm)) {
 		out[k] = d.strings(mm, k, p)
 	}
 	return out
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // entry decodes the {name, <field>} element i of a named list and reports a
@@ -465,7 +457,7 @@ func (d *decoder) copyValue(v any, path string, depth int) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			out[k] = d.copyValue(x[k], path, depth+1)
 		}
 		return out
